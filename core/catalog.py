@@ -1,0 +1,137 @@
+"""The built-in AI vendors, kept in the catalog after every migrate (idempotent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHAT_EXAMPLE = {
+    "model": "gpt-4o-mini",
+    "messages": [{"role": "user", "content": "Say this is a test!"}],
+}
+
+OPENAI_USAGE = {
+    "prompt_tokens": "$.usage.prompt_tokens",
+    "completion_tokens": "$.usage.completion_tokens",
+    "total_tokens": "$.usage.total_tokens",
+    "request_model": "$.model",
+    "response_model": "$.model",
+}
+
+
+def _operation(summary: str, op_id: str, example: dict | None = None) -> dict:
+    op: dict = {
+        "summary": summary,
+        "operationId": op_id,
+        "responses": {"200": {"description": "OK"}},
+    }
+    if example is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}, "example": example}},
+        }
+    return op
+
+
+def openai_style_definition(title: str, version: str, chat_model: str) -> dict:
+    example = {**CHAT_EXAMPLE, "model": chat_model}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": title, "version": version},
+        "paths": {
+            "/chat/completions": {
+                "post": _operation("Create chat completion", "createChatCompletion", example)
+            },
+            "/completions": {
+                "post": _operation(
+                    "Create completion",
+                    "createCompletion",
+                    {"model": chat_model, "prompt": "Say this is a test!"},
+                )
+            },
+            "/embeddings": {
+                "post": _operation(
+                    "Create embeddings",
+                    "createEmbedding",
+                    {"model": "text-embedding-3-small", "input": "Say this is a test!"},
+                )
+            },
+            "/models": {"get": _operation("List models", "listModels")},
+        },
+    }
+
+
+@dataclass(frozen=True)
+class BuiltinVendor:
+    slug: str
+    name: str
+    description: str
+    version: str
+    driver: str
+    base_url: str
+    auth_name: str
+    auth_prefix: str
+    chat_model: str
+    settings: dict = field(default_factory=dict)
+
+
+BUILTIN_VENDORS: tuple[BuiltinVendor, ...] = (
+    BuiltinVendor(
+        "openai",
+        "OpenAI",
+        "OpenAI's GPT models.",
+        "v1",
+        "openai",
+        "https://api.openai.com/v1",
+        "Authorization",
+        "Bearer ",
+        "gpt-4o-mini",
+    ),
+    BuiltinVendor(
+        "azure-openai",
+        "Azure OpenAI",
+        "OpenAI models deployed on Microsoft Azure.",
+        "2024-10-21",
+        "azure-openai",
+        "https://YOUR-RESOURCE.openai.azure.com",
+        "api-key",
+        "",
+        "gpt-4o-mini",
+        {"api_version": "2024-10-21"},
+    ),
+    BuiltinVendor(
+        "mistral",
+        "Mistral",
+        "Mistral AI's models.",
+        "v1",
+        "mistral",
+        "https://api.mistral.ai/v1",
+        "Authorization",
+        "Bearer ",
+        "mistral-small-latest",
+    ),
+)
+
+
+def sync_builtin_vendors(**_kwargs) -> None:
+    from core.models import Vendor, VendorVersion
+
+    for spec in BUILTIN_VENDORS:
+        vendor, _ = Vendor.objects.update_or_create(
+            tenant=None,
+            slug=spec.slug,
+            defaults={"name": spec.name, "description": spec.description},
+        )
+        VendorVersion.objects.update_or_create(
+            vendor=vendor,
+            version=spec.version,
+            defaults={
+                "driver": spec.driver,
+                "base_url": spec.base_url,
+                "auth_scheme": "header",
+                "auth_name": spec.auth_name,
+                "auth_prefix": spec.auth_prefix,
+                "api_definition": openai_style_definition(spec.name, spec.version, spec.chat_model),
+                "usage_paths": OPENAI_USAGE,
+                "settings": spec.settings,
+            },
+        )

@@ -1,0 +1,68 @@
+"""Run the background worker: Celery with beat when Redis is configured, else a local loop."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+log = logging.getLogger("tollgate.worker")
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (usage ingestion, rollups, registry reconcile)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--concurrency", type=int, default=2)
+
+    def handle(self, *args, concurrency: int, **options) -> None:
+        if settings.REDIS_URL:
+            argv = [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "core.celery",
+                "worker",
+                "-B",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "-s",
+                str(settings.DATA_DIR / "celerybeat-schedule"),
+            ]
+            os.execv(sys.executable, argv)
+        self._embedded_loop()
+
+    def _embedded_loop(self) -> None:
+        from core.tasks import EMBEDDED_SCHEDULE
+
+        running = True
+
+        def stop(*_args) -> None:
+            nonlocal running
+            running = False
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write("Worker running in embedded mode (no Redis): periodic tasks in-process.")
+        due = dict.fromkeys((task for task, _ in EMBEDDED_SCHEDULE), 0.0)
+        while running:
+            now = time.monotonic()
+            for task, interval in EMBEDDED_SCHEDULE:
+                if now >= due[task]:
+                    due[task] = now + interval
+                    self._run(task)
+            time.sleep(0.5)
+
+    def _run(self, task) -> None:
+        try:
+            task()
+        except Exception:  # keep the loop alive; the next round retries
+            log.exception("task %s failed", task.name)

@@ -1,0 +1,40 @@
+"""Usage events: one row per proxied call, stored exactly once per request id."""
+
+from django.db import models
+
+
+class UsageEvent(models.Model):
+    """Plain ids rather than foreign keys: usage outlives the objects and is written in bulk."""
+
+    request_id = models.CharField(max_length=64, unique=True)
+    ts = models.DateTimeField(db_index=True)
+    tenant_id = models.BigIntegerField(null=True, db_index=True)
+    api_id = models.BigIntegerField(null=True)
+    revision_id = models.BigIntegerField(null=True)
+    application_id = models.BigIntegerField(null=True)
+    key_id = models.BigIntegerField(null=True)
+    key_type = models.CharField(max_length=10, blank=True)
+    environment = models.CharField(max_length=63, blank=True)
+    vendor = models.CharField(max_length=63, blank=True)
+    model_requested = models.CharField(max_length=200, blank=True)
+    model_answered = models.CharField(max_length=200, blank=True)
+    operation = models.CharField(max_length=100, blank=True)
+    status = models.PositiveSmallIntegerField()
+    error_code = models.CharField(max_length=63, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    total_tokens = models.PositiveIntegerField(default=0)
+    upstream_latency_ms = models.FloatField(null=True)
+    total_latency_ms = models.FloatField()
+    streamed = models.BooleanField(default=False)
+    quota_exceeded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant_id", "api_id", "ts"]),
+            models.Index(fields=["tenant_id", "application_id", "ts"]),
+        ]
+        ordering = ["-ts"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.status}"

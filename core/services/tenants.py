@@ -1,0 +1,236 @@
+"""Tenants, members and roles, invitations, gateway environments and plans."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import Conflict, InvalidInput
+from core.models import ROLE_VALUES, GatewayEnvironment, Invitation, Membership, Plan, Tenant
+from core.registry.triggers import republish_plan_keys
+from core.secrets import hash_key
+from core.services.audit import record
+
+# WSO2's default subscription tiers.
+DEFAULT_PLANS = (
+    {"name": "Bronze", "description": "1000 requests per minute", "request_limit": 1000},
+    {"name": "Silver", "description": "2000 requests per minute", "request_limit": 2000},
+    {"name": "Gold", "description": "5000 requests per minute", "request_limit": 5000},
+    {"name": "Unlimited", "description": "No limit", "request_limit": None},
+)
+PLAN_FIELDS = (
+    "name",
+    "description",
+    "request_limit",
+    "total_token_limit",
+    "prompt_token_limit",
+    "completion_token_limit",
+    "unit_seconds",
+    "stop_on_quota",
+)
+INVITATION_DAYS = 7
+
+
+@transaction.atomic
+def create_tenant(*, slug: str, name: str, actor=None) -> Tenant:
+    if Tenant.objects.filter(slug=slug).exists():
+        raise Conflict("Duplicate slug.", fields={"slug": [f"{slug} is taken."]})
+    tenant = Tenant.objects.create(slug=slug, name=name)
+    GatewayEnvironment.objects.create(
+        tenant=tenant,
+        slug="default",
+        name="Default",
+        is_default=True,
+        description="The default gateway environment.",
+    )
+    for plan in DEFAULT_PLANS:
+        Plan.objects.create(tenant=tenant, **plan)
+    record(tenant=tenant, actor=actor, action="tenant.create", obj=tenant)
+    return tenant
+
+
+def clean_roles(roles: list[str]) -> list[str]:
+    unknown = set(roles) - ROLE_VALUES
+    if unknown or not roles:
+        raise InvalidInput(
+            "Invalid roles.", fields={"roles": [f"Choose from {', '.join(sorted(ROLE_VALUES))}."]}
+        )
+    return sorted(set(roles))
+
+
+@transaction.atomic
+def add_member(*, tenant: Tenant, user, roles: list[str], actor) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        tenant=tenant, user=user, defaults={"roles": clean_roles(roles)}
+    )
+    if not created:
+        raise Conflict(f"{user} is already a member.")
+    record(
+        tenant=tenant,
+        actor=actor,
+        action="member.add",
+        obj=membership,
+        changes={"user": user.pk, "roles": membership.roles},
+    )
+    return membership
+
+
+@transaction.atomic
+def change_roles(*, membership: Membership, roles: list[str], actor) -> Membership:
+    roles = clean_roles(roles)
+    _keep_an_admin(membership, still_admin="admin" in roles)
+    before = membership.roles
+    membership.roles = roles
+    membership.save(update_fields=["roles"])
+    record(
+        tenant=membership.tenant,
+        actor=actor,
+        action="member.roles",
+        obj=membership,
+        changes={"from": before, "to": roles},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor) -> None:
+    _keep_an_admin(membership, still_admin=False)
+    record(
+        tenant=membership.tenant,
+        actor=actor,
+        action="member.remove",
+        obj=membership,
+        changes={"user": membership.user_id},
+    )
+    membership.delete()
+
+
+def _keep_an_admin(membership: Membership, *, still_admin: bool) -> None:
+    if "admin" in membership.roles and not still_admin:
+        admins = Membership.objects.filter(tenant=membership.tenant).exclude(pk=membership.pk)
+        if not any("admin" in m.roles for m in admins):
+            raise Conflict("A tenant needs at least one admin.")
+
+
+@transaction.atomic
+def invite(*, tenant: Tenant, email: str, roles: list[str], actor) -> tuple[Invitation, str]:
+    """Create an invitation; returns it with the one-time token for the email link."""
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation.objects.create(
+        tenant=tenant,
+        email=email.strip().lower(),
+        roles=clean_roles(roles),
+        token_digest=hash_key(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    record(
+        tenant=tenant,
+        actor=actor,
+        action="member.invite",
+        obj=invitation,
+        changes={"email": invitation.email, "roles": invitation.roles},
+    )
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("tenant")
+        .filter(
+            token_digest=hash_key(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        tenant=invitation.tenant, user=user, defaults={"roles": invitation.roles}
+    )
+    if not created:
+        membership.roles = sorted(set(membership.roles) | set(invitation.roles))
+        membership.save(update_fields=["roles"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    record(
+        tenant=invitation.tenant,
+        actor=user,
+        action="member.join",
+        obj=membership,
+        changes={"roles": membership.roles},
+    )
+    return membership
+
+
+@transaction.atomic
+def sign_up(*, tenant: Tenant, username: str, email: str, password: str) -> Membership:
+    if not tenant.allow_signup:
+        raise InvalidInput(f"{tenant.name} does not allow self sign-up; ask for an invitation.")
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise Conflict("Username taken.", fields={"username": ["This username is taken."]})
+    user = user_model.objects.create_user(username=username, email=email, password=password)
+    membership = Membership.objects.create(tenant=tenant, user=user, roles=["subscriber"])
+    record(tenant=tenant, actor=user, action="member.signup", obj=membership)
+    return membership
+
+
+@transaction.atomic
+def save_plan(*, tenant: Tenant, actor, plan: Plan | None = None, **fields) -> Plan:
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown plan fields: {', '.join(sorted(unknown))}.")
+    plan = plan or Plan(tenant=tenant)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    if not plan.name:
+        raise InvalidInput("Name required.", fields={"name": ["This field is required."]})
+    clash = Plan.objects.filter(tenant=tenant, name=plan.name).exclude(pk=plan.pk)
+    if clash.exists():
+        raise Conflict("Duplicate plan.", fields={"name": [f"A plan named {plan.name} exists."]})
+    action = "plan.update" if plan.pk else "plan.create"
+    plan.save()
+    record(tenant=tenant, actor=actor, action=action, obj=plan, changes=fields)
+    republish_plan_keys(plan.pk)
+    return plan
+
+
+@transaction.atomic
+def delete_plan(*, plan: Plan, actor) -> None:
+    if plan.subscriptions.exists():
+        raise Conflict(f"{plan.name} has subscriptions; move them to another plan first.")
+    record(tenant=plan.tenant, actor=actor, action="plan.delete", obj=plan)
+    plan.delete()
+
+
+@transaction.atomic
+def save_environment(
+    *, tenant: Tenant, actor, environment: GatewayEnvironment | None = None, **fields
+) -> GatewayEnvironment:
+    env = environment or GatewayEnvironment(tenant=tenant)
+    for name in ("slug", "name", "description", "gateway_url"):
+        if name in fields:
+            setattr(env, name, fields[name])
+    clash = GatewayEnvironment.objects.filter(tenant=tenant, slug=env.slug).exclude(pk=env.pk)
+    if clash.exists():
+        raise Conflict("Duplicate slug.", fields={"slug": [f"{env.slug} exists."]})
+    action = "environment.update" if env.pk else "environment.create"
+    env.save()
+    record(tenant=tenant, actor=actor, action=action, obj=env, changes=fields)
+    return env
+
+
+@transaction.atomic
+def delete_environment(*, environment: GatewayEnvironment, actor) -> None:
+    if environment.is_default:
+        raise Conflict("The default environment cannot be deleted.")
+    if environment.deployments.exists():
+        raise Conflict("APIs are deployed here; undeploy them first.")
+    record(tenant=environment.tenant, actor=actor, action="environment.delete", obj=environment)
+    environment.delete()

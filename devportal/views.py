@@ -1,0 +1,5 @@
+from django.http import HttpRequest, HttpResponse
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("devportal")

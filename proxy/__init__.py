@@ -1,0 +1,1 @@
+"""Tollgate's data plane: an ASGI proxy that never imports Django."""

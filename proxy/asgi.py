@@ -1,0 +1,65 @@
+"""The few pure-ASGI helpers the proxy needs: read a bounded body, send a whole response."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from proxy.errors import REQUEST_TOO_LARGE, GatewayError
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+
+JSON_CONTENT_TYPE = (b"content-type", b"application/json")
+
+
+class ClientDisconnected(Exception):
+    """The client went away before the call finished."""
+
+
+def header_map(scope: Scope) -> dict[str, str]:
+    """Inbound headers by lower-case name (ASGI servers already lower-case them)."""
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+
+
+async def read_body(receive: Receive, declared_length: str | None, limit: int) -> bytes:
+    """The whole body, refusing (413) before reading when it is declared or grows too large."""
+    if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
+        raise GatewayError(REQUEST_TOO_LARGE, _too_large(limit))
+    message = await receive()
+    if message["type"] == "http.disconnect":
+        raise ClientDisconnected
+    body = message.get("body", b"")
+    if not message.get("more_body"):
+        return _checked(body, limit)
+    parts = [body]
+    size = len(body)
+    while message.get("more_body"):
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise GatewayError(REQUEST_TOO_LARGE, _too_large(limit))
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _checked(body: bytes, limit: int) -> bytes:
+    if len(body) > limit:
+        raise GatewayError(REQUEST_TOO_LARGE, _too_large(limit))
+    return body
+
+
+def _too_large(limit: int) -> str:
+    return f"The request body is larger than this API accepts ({limit} bytes)."
+
+
+async def send_whole(send: Send, status: int, headers: Headers, body: bytes) -> None:
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,130 @@
+"""The proxy's settings: one frozen dataclass read from environment variables (no Django)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+class Env:
+    """Typed readers over a mapping that fail loudly on bad values (NAME_FILE wins for strings)."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def str(self, name: str, default: str = "") -> str:
+        file_path = self._environ.get(f"{name}_FILE")
+        if file_path:
+            return Path(file_path).read_text().strip()
+        return self._environ.get(name, default)
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self._environ.get(name, "").strip().lower()
+        if not raw:
+            return default
+        if raw in {"1", "true", "yes", "on"}:
+            return True
+        if raw in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"{name} must be a boolean (true/false), got {raw!r}")
+
+    def int(self, name: str, default: int) -> int:
+        raw = self._environ.get(name, "")
+        try:
+            return int(raw) if raw else default
+        except ValueError:
+            raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+    def float(self, name: str, default: float) -> float:
+        raw = self._environ.get(name, "")
+        try:
+            return float(raw) if raw else default
+        except ValueError:
+            raise ValueError(f"{name} must be a number, got {raw!r}") from None
+
+    def list(self, name: str) -> tuple[str, ...]:
+        return tuple(item.strip() for item in self.str(name).split(",") if item.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyConfig:
+    database_url: str
+    redis_url: str
+    secret_key: str
+    fernet_keys: tuple[str, ...]
+    key_pepper: str
+    allow_private_upstreams: bool
+    allow_http_upstreams: bool
+    data_dir: Path
+    environment: str
+    default_tenant: str
+    pool_size: int
+    pool_size_per_host: int
+    connect_timeout: float
+    read_timeout: float
+    dns_cache_seconds: int
+    max_body_bytes: int
+    registry_poll_interval: float
+    key_cache_size: int
+    missing_key_ttl: float
+    usage_batch_size: int
+    usage_flush_interval: float
+    usage_buffer_limit: int
+    limiter: str
+    access_log: bool
+    host: str
+    port: int
+    workers: int
+
+    @property
+    def embedded(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file of the embedded stores, or None when the database is Postgres."""
+        url = self.database_url
+        if not url:
+            return self.data_dir / "tollgate.sqlite3"
+        if url.startswith("sqlite://"):
+            return Path(url.removeprefix("sqlite://")[1:])  # same rule as dj-database-url
+        return None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ProxyConfig:
+        env = Env(os.environ if environ is None else environ)
+        secret_key = env.str("SECRET_KEY", DEFAULT_SECRET_KEY)
+        return cls(
+            database_url=env.str("DATABASE_URL"),
+            redis_url=env.str("REDIS_URL"),
+            secret_key=secret_key,
+            fernet_keys=env.list("TOLLGATE_FERNET_KEYS"),
+            key_pepper=env.str("TOLLGATE_KEY_PEPPER", secret_key),
+            allow_private_upstreams=env.bool("ALLOW_PRIVATE_UPSTREAMS", False),
+            allow_http_upstreams=env.bool("ALLOW_HTTP_UPSTREAMS", False),
+            data_dir=Path(env.str("TOLLGATE_DATA_DIR", str(REPO_DIR / "var"))),
+            environment=env.str("GATEWAY_ENVIRONMENT", "default"),
+            default_tenant=env.str("DEFAULT_TENANT", "default"),
+            pool_size=env.int("PROXY_POOL_SIZE", 512),
+            pool_size_per_host=env.int("PROXY_POOL_SIZE_PER_HOST", 0),
+            connect_timeout=env.float("PROXY_CONNECT_TIMEOUT", 10.0),
+            read_timeout=env.float("PROXY_READ_TIMEOUT", 300.0),
+            dns_cache_seconds=env.int("PROXY_DNS_CACHE_SECONDS", 10),
+            max_body_bytes=env.int("PROXY_MAX_BODY_BYTES", 10 * 1024 * 1024),
+            registry_poll_interval=env.float("PROXY_REGISTRY_POLL_INTERVAL", 0.25),
+            key_cache_size=env.int("PROXY_KEY_CACHE_SIZE", 100_000),
+            missing_key_ttl=env.float("PROXY_MISSING_KEY_TTL", 30.0),
+            usage_batch_size=env.int("PROXY_USAGE_BATCH_SIZE", 500),
+            usage_flush_interval=env.float("PROXY_USAGE_FLUSH_INTERVAL", 0.2),
+            usage_buffer_limit=env.int("PROXY_USAGE_BUFFER_LIMIT", 200_000),
+            limiter=env.str("PROXY_LIMITER", "proxy.policy_hooks:NoLimits"),
+            access_log=env.bool("PROXY_ACCESS_LOG", True),
+            host=env.str("PROXY_HOST", "127.0.0.1"),
+            port=env.int("PROXY_PORT", 8080),
+            workers=env.int("PROXY_WORKERS", 1),
+        )

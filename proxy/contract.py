@@ -1,0 +1,180 @@
+"""Snapshot types shared by the control plane (which compiles them) and the proxy.
+
+Snapshots travel as JSON. The control plane builds them with `to_json`; the proxy parses them
+with `from_json`. Both sides import this module, so the shape is defined once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import orjson
+
+DEPLOYMENT = "deployment"
+KEY = "key"
+REDIS_PREFIX = "tg:reg"
+INVALIDATION_CHANNEL = "tg:reg:invalidate"
+
+
+def deployment_key(environment: str, tenant: str, route: str) -> str:
+    return f"{environment}:{tenant}:{route}"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Quotas per `unit_seconds`; None means unlimited."""
+
+    requests: int | None = None
+    total_tokens: int | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    unit_seconds: int = 60
+    stop_on_quota: bool = True
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Limits | None:
+        return cls(**data) if data else None
+
+    @property
+    def is_unlimited(self) -> bool:
+        return all(
+            v is None
+            for v in (self.requests, self.total_tokens, self.prompt_tokens, self.completion_tokens)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    scheme: str = "header"  # header | query | none
+    name: str = "Authorization"
+    prefix: str = "Bearer "
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor:
+    slug: str
+    name: str
+    version: str
+    driver: str
+    auth: Auth
+    usage_paths: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Vendor:
+        return cls(**{**data, "auth": Auth(**data["auth"])})
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    url: str
+    credential: str = ""  # Fernet token; decrypted in memory only
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    method: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentSnapshot:
+    """What the proxy needs to serve one deployed API revision in one gateway environment."""
+
+    version: int
+    environment: str
+    tenant_id: int
+    tenant_slug: str
+    api_id: int
+    api_uuid: str
+    api_name: str
+    api_version: str
+    route: str  # resolved context, e.g. "2.3.0/openaiapi"
+    revision_id: int
+    revision_number: int
+    lifecycle_state: str
+    api_type: str  # native | unified
+    vendor: Vendor
+    operations: tuple[Operation, ...]
+    production: Endpoint | None = None
+    sandbox: Endpoint | None = None
+    allowed_plan_ids: tuple[int, ...] = ()
+    backend_limits: dict[str, Limits] = field(default_factory=dict)
+    request_size_limit: int | None = None
+    gateway_settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return deployment_key(self.environment, self.tenant_slug, self.route)
+
+    def endpoint_for(self, key_type: str) -> Endpoint | None:
+        return self.production if key_type == "production" else self.sandbox
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> DeploymentSnapshot:
+        data = orjson.loads(raw)
+        return cls(
+            **{
+                **data,
+                "vendor": Vendor.from_dict(data["vendor"]),
+                "operations": tuple(Operation(**op) for op in data["operations"]),
+                "production": Endpoint(**data["production"]) if data["production"] else None,
+                "sandbox": Endpoint(**data["sandbox"]) if data["sandbox"] else None,
+                "allowed_plan_ids": tuple(data["allowed_plan_ids"]),
+                "backend_limits": {
+                    kind: Limits(**lim) for kind, lim in data["backend_limits"].items() if lim
+                },
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionGrant:
+    subscription_id: int
+    plan_id: int
+    plan_name: str
+    status: str  # ACTIVE | BLOCKED | PROD_ONLY_BLOCKED
+    limits: Limits | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeySnapshot:
+    """What the proxy needs to authenticate one key, looked up by its HMAC digest."""
+
+    version: int
+    digest: str
+    key_id: int
+    tenant_id: int
+    tenant_slug: str
+    application_id: int
+    application_name: str
+    key_type: str  # production | sandbox
+    expires_at: float | None  # epoch seconds
+    subscriptions: dict[str, SubscriptionGrant]  # api_id (as str) -> grant
+    application_limits: Limits | None = None
+
+    def grant_for(self, api_id: int) -> SubscriptionGrant | None:
+        return self.subscriptions.get(str(api_id))
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> KeySnapshot:
+        data = orjson.loads(raw)
+        grants = {
+            api_id: SubscriptionGrant(**{**g, "limits": Limits.from_dict(g.get("limits"))})
+            for api_id, g in data["subscriptions"].items()
+        }
+        return cls(
+            **{
+                **data,
+                "subscriptions": grants,
+                "application_limits": Limits.from_dict(data.get("application_limits")),
+            }
+        )

@@ -1,0 +1,115 @@
+"""Every error the gateway itself raises, with a stable code, in OpenAI's error shape.
+
+The codes are an API: clients branch on them. docs/errors.md lists each one; a test checks
+that the two agree. Add new causes here, never inline elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorKind:
+    code: str
+    status: int
+    type: str
+    message: str
+
+
+def _kind(code: str, status: int, type_: str, message: str) -> ErrorKind:
+    kind = ErrorKind(code, status, type_, message)
+    CATALOG[code] = kind
+    return kind
+
+
+CATALOG: dict[str, ErrorKind] = {}
+
+INVALID = "invalid_request_error"
+AUTH = "authentication_error"
+PERMISSION = "permission_error"
+RATE = "rate_limit_error"
+SERVER = "server_error"
+
+ROUTE_NOT_FOUND = _kind("route_not_found", 404, INVALID, "No API is deployed at this path.")
+OPERATION_NOT_SUPPORTED = _kind(
+    "operation_not_supported", 404, INVALID, "This API does not offer this operation."
+)
+MISSING_API_KEY = _kind(
+    "missing_api_key", 401, AUTH, "Send your key as 'Authorization: Bearer <key>' or 'apikey'."
+)
+INVALID_API_KEY = _kind("invalid_api_key", 401, AUTH, "The API key is not valid.")
+API_KEY_EXPIRED = _kind("api_key_expired", 401, AUTH, "The API key has expired.")
+NOT_SUBSCRIBED = _kind(
+    "not_subscribed", 403, PERMISSION, "The application is not subscribed to this API."
+)
+SUBSCRIPTION_BLOCKED = _kind(
+    "subscription_blocked", 403, PERMISSION, "The subscription to this API is blocked."
+)
+API_BLOCKED = _kind("api_blocked", 403, PERMISSION, "This API is blocked by its publisher.")
+NO_ENDPOINT_FOR_KEY_TYPE = _kind(
+    "no_endpoint_for_key_type", 403, PERMISSION, "This API has no endpoint for this key type."
+)
+REQUEST_TOO_LARGE = _kind("request_too_large", 413, INVALID, "The request body is too large.")
+MISSING_MODEL = _kind(
+    "missing_model", 400, INVALID, "The request must name a model for this API."
+)
+RATE_LIMIT_EXCEEDED = _kind("rate_limit_exceeded", 429, RATE, "Rate limit exceeded.")
+UPSTREAM_TIMEOUT = _kind("upstream_timeout", 504, SERVER, "The provider did not answer in time.")
+UPSTREAM_UNREACHABLE = _kind(
+    "upstream_unreachable", 502, SERVER, "The provider could not be reached."
+)
+UPSTREAM_ADDRESS_REFUSED = _kind(
+    "upstream_address_refused", 502, SERVER, "The provider's address is not allowed."
+)
+UPSTREAM_REDIRECT_REFUSED = _kind(
+    "upstream_redirect_refused", 502, SERVER, "The provider answered with a redirect."
+)
+UPSTREAM_MISCONFIGURED = _kind(
+    "upstream_misconfigured", 502, SERVER, "The API's provider configuration is not usable."
+)
+REGISTRY_UNAVAILABLE = _kind(
+    "registry_unavailable", 503, SERVER, "The gateway cannot check keys right now."
+)
+GATEWAY_NOT_READY = _kind("gateway_not_ready", 503, SERVER, "The gateway is starting.")
+INTERNAL_ERROR = _kind("internal_error", 500, SERVER, "The gateway failed to handle the call.")
+
+
+class GatewayError(Exception):
+    """An error raised by the gateway; rendered once, in `render`."""
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str | None = None,
+        *,
+        param: str | None = None,
+        headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        super().__init__(message or kind.message)
+        self.kind = kind
+        self.message = message or kind.message
+        self.param = param
+        self.headers = headers or []
+
+    @property
+    def code(self) -> str:
+        return self.kind.code
+
+    @property
+    def status(self) -> int:
+        return self.kind.status
+
+    def render(self) -> bytes:
+        return orjson.dumps(
+            {
+                "error": {
+                    "message": self.message,
+                    "type": self.kind.type,
+                    "code": self.kind.code,
+                    "param": self.param,
+                }
+            }
+        )

@@ -1,0 +1,95 @@
+"""The engine's value types: who is calling, what a call costs, and which counters it touches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from proxy.contract import DeploymentSnapshot, KeySnapshot, Limits, SubscriptionGrant
+
+
+class Level(StrEnum):
+    """Where a limit comes from. Every level is checked on every call."""
+
+    PLAN = "plan"  # the subscription's plan (per application and API)
+    APPLICATION = "application"  # the application's tier (across every API it calls)
+    BACKEND = "backend"  # the API's own limit per key type, protecting the provider quota
+
+
+class Dimension(StrEnum):
+    REQUESTS = "requests"
+    TOTAL_TOKENS = "total_tokens"
+    PROMPT_TOKENS = "prompt_tokens"
+    COMPLETION_TOKENS = "completion_tokens"
+
+    @property
+    def is_tokens(self) -> bool:
+        return self is not Dimension.REQUESTS
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """One shared count: a scope, a dimension and its limit per fixed window of unit_seconds."""
+
+    key: str  # e.g. "7:plan:42:requests:60"; the window start is appended per window
+    level: Level
+    dimension: Dimension
+    limit: int
+    unit_seconds: int
+    hard: bool  # False: over the limit the call still passes and is flagged quota_exceeded
+
+
+@dataclass(frozen=True, slots=True)
+class CallIdentity:
+    """The ids and limits of one call, taken from the key and deployment snapshots."""
+
+    tenant_id: int
+    api_id: int
+    application_id: int
+    subscription_id: int | None
+    key_type: str  # production | sandbox
+    plan_limits: Limits | None = None
+    application_limits: Limits | None = None
+    backend_limits: Limits | None = None
+
+    @classmethod
+    def from_snapshots(
+        cls, deployment: DeploymentSnapshot, key: KeySnapshot, grant: SubscriptionGrant | None
+    ) -> CallIdentity:
+        return cls(
+            tenant_id=key.tenant_id,
+            api_id=deployment.api_id,
+            application_id=key.application_id,
+            subscription_id=grant.subscription_id if grant else None,
+            key_type=key.key_type,
+            plan_limits=grant.limits if grant else None,
+            application_limits=key.application_limits,
+            backend_limits=deployment.backend_limits.get(key.key_type),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenEstimate:
+    """What a call may spend: the prompt's estimated tokens and the completion it may produce.
+
+    `completion` None means the request set no max_tokens: the limiter reserves its configured
+    default instead.
+    """
+
+    prompt: int = 0
+    completion: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What a call actually spent, from the provider's usage (or the stream's final chunk)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int | None = None
+
+    @property
+    def total(self) -> int:
+        if self.total_tokens is None:
+            return self.prompt_tokens + self.completion_tokens
+        return self.total_tokens

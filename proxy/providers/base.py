@@ -1,0 +1,96 @@
+"""The one interface every vendor driver implements.
+
+A driver is created per call (it may hold stream state) and does four things: build the
+upstream request, parse a whole response into (client body, usage), turn one upstream SSE event
+into the bytes sent to the client (plus usage when the event carries it), and map an upstream
+error. Drivers are pure: no I/O, so golden-file tests run them directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from proxy.contract import Endpoint, Vendor
+
+
+@dataclass(slots=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    model: str = ""  # the model the upstream says answered
+
+    def merge(self, other: Usage) -> None:
+        """Take the non-zero fields of a later report (streams report usage piecemeal)."""
+        self.prompt_tokens = other.prompt_tokens or self.prompt_tokens
+        self.completion_tokens = other.completion_tokens or self.completion_tokens
+        self.total_tokens = other.total_tokens or (self.prompt_tokens + self.completion_tokens)
+        self.model = other.model or self.model
+
+
+@dataclass(slots=True)
+class Call:
+    """An inbound call, after routing and authentication."""
+
+    vendor: Vendor
+    endpoint: Endpoint
+    credential: str  # decrypted provider key, in memory only
+    method: str
+    operation: str  # the vendor operation path, e.g. "/chat/completions"
+    query: str  # raw query string, kept as sent
+    headers: dict[str, str]  # inbound headers minus auth and hop-by-hop, lower-case names
+    body: bytes
+    payload: dict[str, Any] | None = None  # parsed JSON body, when there is one
+    stream: bool = False
+    client_wants_usage: bool = False  # the client itself asked for stream usage
+    ingress: str = "native"  # native | openai (unified surface) | anthropic
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class UpstreamRequest:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+
+
+@dataclass(slots=True)
+class Translated:
+    """What goes back to the client for one upstream response or stream event."""
+
+    body: bytes
+    usage: Usage | None = None
+
+
+class Driver(Protocol):
+    def __init__(self, call: Call) -> None: ...
+
+    def build_request(self) -> UpstreamRequest: ...
+
+    def parse_response(self, status: int, body: bytes) -> Translated: ...
+
+    def parse_stream_event(self, event: bytes) -> Translated: ...
+
+    def stream_end(self) -> bytes: ...
+
+    def map_error(self, status: int, body: bytes) -> tuple[int, bytes]: ...
+
+
+# Adding a driver is one line; nothing is imported until a vendor uses it.
+DRIVERS: dict[str, str] = {
+    "openai": "proxy.providers.openai:OpenAIDriver",
+    "azure-openai": "proxy.providers.azure:AzureOpenAIDriver",
+    "mistral": "proxy.providers.mistral:MistralDriver",
+}
+_loaded: dict[str, type] = {}
+
+
+def driver_class(name: str) -> type:
+    cls = _loaded.get(name)
+    if cls is None:
+        module_name, _, attr = DRIVERS[name].partition(":")
+        cls = _loaded[name] = getattr(importlib.import_module(module_name), attr)
+    return cls

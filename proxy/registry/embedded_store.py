@@ -1,0 +1,87 @@
+"""Registry store in the database table the compiler writes (`tollgate_registry`).
+
+Polls `WHERE version > last_seen` every PROXY_REGISTRY_POLL_INTERVAL (250 ms): deployments are
+reapplied, changed keys evicted, so a revocation lands within one poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from proxy.config import ProxyConfig
+from proxy.contract import DEPLOYMENT, KEY
+from proxy.dbapi import Database
+from proxy.registry.cache import Registry
+
+log = logging.getLogger("proxy.registry")
+TABLE = "tollgate_registry"
+
+
+class EmbeddedRegistryStore:
+    def __init__(self, config: ProxyConfig, registry: Registry) -> None:
+        self._db = Database(config, "registry-db")
+        self._registry = registry
+        self._interval = config.registry_poll_interval
+        self._last_version = -1
+        self._task: asyncio.Task | None = None
+        registry.fetch_key = self.fetch_key
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._poll_forever(), name="registry-embedded")
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._db.close()
+
+    async def fetch_key(self, digest: str) -> str | None:
+        rows = await self._db.fetch(
+            f"SELECT body FROM {TABLE} WHERE kind = ? AND key = ?", (KEY, digest)
+        )
+        return rows[0][0] if rows else None
+
+    async def _poll_forever(self) -> None:
+        failing = False
+        while True:
+            try:
+                if self._last_version < 0:
+                    await self._load_all()
+                else:
+                    await self._apply_changes()
+                failing = False
+            except Exception as exc:
+                if not failing:
+                    log.warning('{"event": "registry_db_unavailable", "error": "%s"}',
+                                type(exc).__name__)
+                failing = True
+            await asyncio.sleep(self._interval)
+
+    async def _load_all(self) -> None:
+        top = await self._db.fetch(f"SELECT COALESCE(MAX(version), 0) FROM {TABLE}")
+        rows = await self._db.fetch(
+            f"SELECT key, body FROM {TABLE} WHERE kind = ? AND body <> ''", (DEPLOYMENT,)
+        )
+        self._registry.evict_all_keys()
+        self._registry.replace_deployments(
+            {key: body for key, body in rows if self._registry.serves(key)}
+        )
+        self._last_version = int(top[0][0])
+        self._registry.ready = True
+        log.info('{"event": "registry_loaded", "deployments": %d}',
+                 self._registry.deployment_count)
+
+    async def _apply_changes(self) -> None:
+        rows = await self._db.fetch(
+            f"SELECT kind, key, body, version FROM {TABLE} WHERE version > ? ORDER BY version",
+            (self._last_version,),
+        )
+        for kind, key, body, version in rows:
+            if kind == DEPLOYMENT:
+                self._registry.put_deployment(key, body)
+            elif kind == KEY:
+                self._registry.evict_key(key)
+            self._last_version = max(self._last_version, int(version))

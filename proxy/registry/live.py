@@ -1,0 +1,93 @@
+"""A deployment snapshot compiled once for serving: operations, driver, usable endpoints."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from proxy.config import ProxyConfig
+from proxy.contract import DeploymentSnapshot, Endpoint
+from proxy.crypto import InvalidToken, KeyRing
+from proxy.errors import NO_ENDPOINT_FOR_KEY_TYPE, UPSTREAM_MISCONFIGURED, GatewayError
+from proxy.errors import UPSTREAM_ADDRESS_REFUSED
+from proxy.netguard import UnsafeUpstream, check_url
+from proxy.providers.base import driver_class
+
+log = logging.getLogger("proxy.registry")
+_TEMPLATE_PART = re.compile(r"\{[^/{}]+\}")
+
+
+def _normalise(path: str) -> str:
+    return path.rstrip("/") or "/"
+
+
+class LiveDeployment:
+    """Everything per deployment that would otherwise be recomputed per call."""
+
+    __slots__ = ("snapshot", "driver", "_exact", "_templates", "_endpoints")
+
+    def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
+        self.snapshot = snapshot
+        self._exact = {
+            (op.method.upper(), _normalise(op.path))
+            for op in snapshot.operations
+            if "{" not in op.path
+        }
+        self._templates = [
+            (op.method.upper(), re.compile(_TEMPLATE_PART.sub("[^/]+", _normalise(op.path)) + "$"))
+            for op in snapshot.operations
+            if "{" in op.path
+        ]
+        self.driver = _load_driver(snapshot.vendor.driver)
+        self._endpoints = {
+            kind: _prepare_endpoint(endpoint, keyring, config)
+            for kind, endpoint in (("production", snapshot.production), ("sandbox", snapshot.sandbox))
+            if endpoint is not None
+        }
+
+    def supports(self, method: str, path: str) -> bool:
+        path = _normalise(path)
+        if (method, path) in self._exact:
+            return True
+        return any(m == method and pattern.match(path) for m, pattern in self._templates)
+
+    def endpoint_for(self, key_type: str) -> tuple[Endpoint, str]:
+        """The endpoint a key type calls and its decrypted credential, or a GatewayError."""
+        prepared = self._endpoints.get(key_type)
+        if prepared is None:
+            raise GatewayError(
+                NO_ENDPOINT_FOR_KEY_TYPE, f"This API has no {key_type} endpoint for {key_type} keys."
+            )
+        if isinstance(prepared, GatewayError):
+            raise prepared
+        if self.driver is None:
+            raise GatewayError(UPSTREAM_MISCONFIGURED, "This API's vendor driver is not available.")
+        return prepared
+
+
+def _load_driver(name: str) -> type | None:
+    try:
+        return driver_class(name)
+    except (KeyError, ImportError, AttributeError):
+        log.warning('{"event": "unknown_driver", "driver": "%s"}', name)
+        return None
+
+
+def _prepare_endpoint(
+    endpoint: Endpoint, keyring: KeyRing, config: ProxyConfig
+) -> tuple[Endpoint, str] | GatewayError:
+    """Check the URL's literal host once and decrypt the credential once, in memory."""
+    try:
+        check_url(
+            endpoint.url,
+            allow_private=config.allow_private_upstreams,
+            allow_http=config.allow_http_upstreams,
+            resolve=False,
+        )
+    except UnsafeUpstream as exc:
+        return GatewayError(UPSTREAM_ADDRESS_REFUSED, f"The provider's address is refused: {exc}.")
+    try:
+        credential = keyring.decrypt(endpoint.credential) if endpoint.credential else ""
+    except (InvalidToken, ValueError):
+        return GatewayError(UPSTREAM_MISCONFIGURED, "The provider credential cannot be decrypted.")
+    return endpoint, credential

@@ -1,0 +1,44 @@
+"""One usage event per call; its fields are the columns of core_usageevent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+
+import orjson
+
+
+@dataclass(slots=True)
+class UsageEvent:
+    request_id: str
+    ts: str  # ISO-8601 UTC
+    status: int
+    total_latency_ms: float
+    tenant_id: int | None = None
+    api_id: int | None = None
+    revision_id: int | None = None
+    application_id: int | None = None
+    key_id: int | None = None
+    key_type: str = ""
+    environment: str = ""
+    vendor: str = ""
+    model_requested: str = ""
+    model_answered: str = ""
+    operation: str = ""
+    error_code: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    upstream_latency_ms: float | None = None
+    streamed: bool = False
+    quota_exceeded: bool = False
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self)
+
+
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(UsageEvent))
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")

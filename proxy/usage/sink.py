@@ -1,0 +1,69 @@
+"""Batching shared by the sinks: `emit` only appends; one background task writes batches."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+
+from proxy.usage.event import UsageEvent
+
+log = logging.getLogger("proxy.usage")
+
+
+class BatchingSink:
+    """Subclasses implement `write(batch)`; a failed batch is kept and retried."""
+
+    def __init__(self, batch_size: int, interval: float, buffer_limit: int) -> None:
+        self._pending: deque[UsageEvent] = deque(maxlen=buffer_limit)
+        self._batch_size = batch_size
+        self._interval = interval
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._failing = False
+
+    def emit(self, event: UsageEvent) -> None:
+        if len(self._pending) == self._pending.maxlen:
+            log.error('{"event": "usage_buffer_full", "dropped_request_id": "%s"}',
+                      self._pending[0].request_id)
+        self._pending.append(event)
+        if len(self._pending) >= self._batch_size:
+            self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=type(self).__name__)
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
+
+    async def write(self, batch: list[UsageEvent]) -> None:
+        raise NotImplementedError
+
+    async def flush(self) -> None:
+        while self._pending:
+            batch = [self._pending[0]] if False else list(self._pending)[: self._batch_size]
+            try:
+                await self.write(batch)
+            except Exception as exc:
+                if not self._failing:
+                    log.warning('{"event": "usage_sink_failing", "error": "%s"}',
+                                type(exc).__name__)
+                self._failing = True
+                return
+            if self._failing:
+                log.info('{"event": "usage_sink_recovered"}')
+            self._failing = False
+            for _ in batch:
+                self._pending.popleft()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval)
+            self._wake.clear()
+            await self.flush()

@@ -1,0 +1,97 @@
+"""Shared fixtures: service checks (CI must have Postgres and Redis), personas, Redis reset."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+pytest_plugins = ["tests.support.stack"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI:
+        _require_services()
+
+
+def _require_services() -> None:
+    """In CI the suite must run on real Postgres and Redis; a missing one fails the run."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        pytest.exit("CI=true needs DATABASE_URL pointing at Postgres", returncode=3)
+    if not redis_url:
+        pytest.exit("CI=true needs REDIS_URL", returncode=3)
+    import psycopg
+    import redis
+
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    try:
+        psycopg.connect(admin_url, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        pytest.exit(f"Postgres is not reachable at {admin_url}: {exc}", returncode=3)
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        pytest.exit(f"Redis is not reachable at {redis_url}: {exc}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _upstream_rules(settings):
+    """Tests talk to the mock provider on loopback, which production refuses by default."""
+    settings.ALLOW_PRIVATE_UPSTREAMS = True
+    settings.ALLOW_HTTP_UPSTREAMS = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis(request):
+    """Each test starts with an empty Redis database (the one REDIS_URL names), except
+    tests on the running `stack`, whose processes keep their state in it."""
+    url = os.environ.get("REDIS_URL")
+    if url and "stack" not in request.fixturenames:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        client.flushdb()
+        client.close()
+    yield
+
+
+@dataclass
+class Personas:
+    tenant: object
+    admin: object
+    creator: object
+    publisher: object
+    subscriber: object
+    outsider_tenant: object
+    outsider: object
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    """A tenant `acme` with one user per role, and a second tenant `globex` with its admin."""
+    from django.contrib.auth import get_user_model
+
+    from core.services.tenants import add_member, create_tenant
+
+    user_model = get_user_model()
+    acme = create_tenant(slug="acme", name="Acme")
+    globex = create_tenant(slug="globex", name="Globex")
+    users = {}
+    for role in ("admin", "creator", "publisher", "subscriber"):
+        users[role] = user_model.objects.create_user(f"{role}1", f"{role}@acme.test", "pw-123456!")
+        add_member(tenant=acme, user=users[role], roles=[role], actor=None)
+    outsider = user_model.objects.create_user("globex-admin", "admin@globex.test", "pw-123456!")
+    add_member(tenant=globex, user=outsider, roles=["admin"], actor=None)
+    return Personas(
+        acme,
+        users["admin"],
+        users["creator"],
+        users["publisher"],
+        users["subscriber"],
+        globex,
+        outsider,
+    )

@@ -1,0 +1,75 @@
+"""The `stack` fixture: real web, proxy, worker and mock-provider processes on the test DB."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.processes import Supervisor, mock_spec, proxy_spec, web_spec, worker_spec
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url_of(settings_dict: dict) -> str:
+    """The URL of the test database pytest-django created, for the child processes."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or "postgres"
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgresql://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@dataclass
+class Stack:
+    supervisor: Supervisor
+    web_url: str
+    proxy_url: str
+    mock_url: str
+    log_dir: Path
+
+    def mock_requests(self) -> list[dict]:
+        return httpx.get(f"{self.mock_url}/_mock/requests", timeout=5).json()["requests"]
+
+    def clear_mock(self) -> None:
+        httpx.delete(f"{self.mock_url}/_mock/requests", timeout=5)
+
+    def gateway_url(self, tenant_slug: str, route: str) -> str:
+        return f"{self.proxy_url}/t/{tenant_slug}/{route}"
+
+
+@pytest.fixture(scope="session")
+def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Stack:
+    from django.db import connection
+
+    ports = {name: free_port() for name in ("web", "proxy", "mock")}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    log_dir = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "logs"
+    env = {
+        "DATABASE_URL": database_url_of(connection.settings_dict),
+        "ALLOW_PRIVATE_UPSTREAMS": "true",
+        "ALLOW_HTTP_UPSTREAMS": "true",
+        "GATEWAY_URL": urls["proxy"],
+        "SITE_URL": urls["web"],
+        "TOLLGATE_DATA_DIR": str(tmp_path_factory.mktemp("stack-data")),
+        "PYTHONUNBUFFERED": "1",
+    }
+    supervisor = Supervisor(env=env, log_dir=log_dir)
+    try:
+        supervisor.start(mock_spec(ports["mock"]))
+        supervisor.start(proxy_spec(ports["proxy"]))
+        supervisor.start(web_spec(ports["web"]))
+        supervisor.start(worker_spec())
+        yield Stack(supervisor, urls["web"], urls["proxy"], urls["mock"], log_dir)
+    finally:
+        supervisor.stop_all()
