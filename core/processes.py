@@ -85,7 +85,7 @@ class Supervisor:
         out = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_dir / f"{spec.name}.log", "ab")  # noqa: SIM115 - owned by Popen
+            out = open(self.log_dir / f"{spec.name}.log", "ab")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
             spec.argv,
             cwd=ROOT,
@@ -94,6 +94,8 @@ class Supervisor:
             stderr=subprocess.STDOUT if out else None,
             start_new_session=True,
         )
+        if out:
+            out.close()  # the child holds its own descriptor; ours would leak (ResourceWarning)
         self.procs[spec.name] = proc
         if spec.health_url:
             self._wait_healthy(spec, proc, timeout)

@@ -14,6 +14,7 @@ Send = Callable[[Message], Awaitable[None]]
 Headers = list[tuple[bytes, bytes]]
 
 JSON_CONTENT_TYPE = (b"content-type", b"application/json")
+CLOSE = [(b"connection", b"close")]  # do not keep reading an oversized body
 
 
 class ClientDisconnected(Exception):
@@ -28,7 +29,7 @@ def header_map(scope: Scope) -> dict[str, str]:
 async def read_body(receive: Receive, declared_length: str | None, limit: int) -> bytes:
     """The whole body, refusing (413) before reading when it is declared or grows too large."""
     if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
-        raise GatewayError(REQUEST_TOO_LARGE, _too_large(limit))
+        raise _too_large(limit)
     message = await receive()
     if message["type"] == "http.disconnect":
         raise ClientDisconnected
@@ -44,19 +45,20 @@ async def read_body(receive: Receive, declared_length: str | None, limit: int) -
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise GatewayError(REQUEST_TOO_LARGE, _too_large(limit))
+            raise _too_large(limit)
         parts.append(chunk)
     return b"".join(parts)
 
 
 def _checked(body: bytes, limit: int) -> bytes:
     if len(body) > limit:
-        raise GatewayError(REQUEST_TOO_LARGE, _too_large(limit))
+        raise _too_large(limit)
     return body
 
 
-def _too_large(limit: int) -> str:
-    return f"The request body is larger than this API accepts ({limit} bytes)."
+def _too_large(limit: int) -> GatewayError:
+    message = f"The request body is larger than this API accepts ({limit} bytes)."
+    return GatewayError(REQUEST_TOO_LARGE, message, headers=CLOSE)
 
 
 async def send_whole(send: Send, status: int, headers: Headers, body: bytes) -> None:

@@ -53,9 +53,7 @@ NO_ENDPOINT_FOR_KEY_TYPE = _kind(
     "no_endpoint_for_key_type", 403, PERMISSION, "This API has no endpoint for this key type."
 )
 REQUEST_TOO_LARGE = _kind("request_too_large", 413, INVALID, "The request body is too large.")
-MISSING_MODEL = _kind(
-    "missing_model", 400, INVALID, "The request must name a model for this API."
-)
+MISSING_MODEL = _kind("missing_model", 400, INVALID, "The request must name a model for this API.")
 RATE_LIMIT_EXCEEDED = _kind("rate_limit_exceeded", 429, RATE, "Rate limit exceeded.")
 UPSTREAM_TIMEOUT = _kind("upstream_timeout", 504, SERVER, "The provider did not answer in time.")
 UPSTREAM_UNREACHABLE = _kind(

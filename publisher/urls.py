@@ -1,6 +1,40 @@
-from django.urls import path
+from django.urls import include, path
 
-from publisher import views
+from publisher.views import (
+    analytics,
+    apis,
+    create,
+    deploy,
+    endpoints,
+    environments,
+    lifecycle,
+    members,
+    plans,
+    policies,
+    subscriptions,
+)
 
 app_name = "publisher"
-urlpatterns = [path("", views.index, name="index")]
+
+api_pages = [
+    path("", apis.overview, name="overview"),
+    path("endpoints/", endpoints.endpoints, name="endpoints"),
+    path("policies/", policies.policies, name="policies"),
+    path("deploy/", deploy.deploy, name="deploy"),
+    path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
+    path("subscriptions/", subscriptions.subscriptions, name="subscriptions"),
+    path("analytics/", analytics.analytics, name="analytics"),
+]
+
+urlpatterns = [
+    path("", apis.api_list, name="index"),
+    path("apis/new/", create.choose_provider, name="create"),
+    path("apis/new/details/", create.enter_details, name="create-details"),
+    path("apis/<uuid:api_uuid>/", include(api_pages)),
+    path("settings/members/", members.members, name="members"),
+    path("settings/plans/", plans.plan_list, name="plans"),
+    path("settings/plans/<int:plan_id>/", plans.plan_edit, name="plan-edit"),
+    path("settings/environments/", environments.environment_list, name="environments"),
+    path("settings/environments/<slug:slug>/", environments.environment_edit,
+         name="environment-edit"),
+]

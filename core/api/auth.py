@@ -6,23 +6,58 @@ import hmac
 import secrets
 import string
 
+from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from core.errors import InvalidInput
 from core.models import PersonalAccessToken
 from core.secrets import hash_key
+from core.services.audit import record
 
 PAT_PREFIX = "tgpat_"
 ALPHABET = string.ascii_letters + string.digits
 
 
+@transaction.atomic
 def create_token(*, user, name: str, expires_at=None) -> tuple[PersonalAccessToken, str]:
+    """Create a token; the plaintext is returned once and only its HMAC is stored."""
+    if expires_at and expires_at <= timezone.now():
+        raise InvalidInput("Expiry in the past.", fields={"expires_at": ["Must be in the future."]})
     lookup = "".join(secrets.choice(ALPHABET) for _ in range(16))
     plaintext = PAT_PREFIX + lookup + "".join(secrets.choice(ALPHABET) for _ in range(32))
     token = PersonalAccessToken.objects.create(
         user=user, name=name, lookup=lookup, digest=hash_key(plaintext), expires_at=expires_at
     )
+    record(
+        tenant=None,
+        actor=user,
+        action="token.create",
+        obj=token,
+        changes={"name": name, "prefix": token_prefix(token)},
+    )
     return token, plaintext
+
+
+@transaction.atomic
+def revoke_token(*, token: PersonalAccessToken, actor) -> PersonalAccessToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(
+            tenant=None,
+            actor=actor,
+            action="token.revoke",
+            obj=token,
+            changes={"prefix": token_prefix(token)},
+        )
+    return token
+
+
+def token_prefix(token: PersonalAccessToken) -> str:
+    """The visible start of a token, enough to recognise it in a list."""
+    return PAT_PREFIX + token.lookup[:6]
 
 
 class PersonalAccessTokenAuthentication(authentication.BaseAuthentication):
@@ -47,3 +82,13 @@ class PersonalAccessTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the token scheme in the OpenAPI schema (and the docs page's Authorize)."""
+
+    target_class = PersonalAccessTokenAuthentication
+    name = "personalAccessToken"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "tgpat_…"}

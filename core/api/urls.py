@@ -1,7 +1,41 @@
-from django.urls import path
+"""The one URL tree of the REST API, under /api/v1/ (namespace `api`)."""
+
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.api import me, tenant_admin, vendors
+
+app_name = "api"
+
+TENANT = "tenants/<slug:tenant_slug>/"
+
+tenant_routes = [
+    path("", me.TenantDetailView.as_view(), name="tenant"),
+    path("apis/", include("publisher.api.urls")),
+    path("", include("devportal.api.urls")),
+    path("plans/", tenant_admin.PlanListView.as_view(), name="plans"),
+    path("plans/<int:plan_id>/", tenant_admin.PlanDetailView.as_view(), name="plan"),
+    path("environments/", tenant_admin.EnvironmentListView.as_view(), name="environments"),
+    path(
+        "environments/<slug:environment>/",
+        tenant_admin.EnvironmentDetailView.as_view(),
+        name="environment",
+    ),
+    path("members/", tenant_admin.MemberListView.as_view(), name="members"),
+    path("members/<int:user_id>/", tenant_admin.MemberDetailView.as_view(), name="member"),
+    path("invitations/", tenant_admin.InvitationListView.as_view(), name="invitations"),
+    path("vendors/", vendors.VendorListView.as_view(), name="vendors"),
+    path("vendors/<int:vendor_id>/", vendors.VendorDetailView.as_view(), name="vendor"),
+    path("audit/", tenant_admin.AuditLogView.as_view(), name="audit"),
+    path("analytics/", include("core.api.analytics_urls")),
+]
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("me/", me.MeView.as_view(), name="me"),
+    path("me/tokens/", me.TokenListView.as_view(), name="me-tokens"),
+    path("me/tokens/<int:token_id>/", me.TokenDetailView.as_view(), name="me-token"),
+    path("tenants/", me.TenantListView.as_view(), name="tenants"),
+    path(TENANT, include(tenant_routes)),
 ]

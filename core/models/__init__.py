@@ -21,6 +21,7 @@ from core.models.apis import (
 from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
 from core.models.registry import RegistryCounter, RegistryEntry
+from core.models.rollups import RollupCursor, UsageRollup
 from core.models.tenants import (
     ROLE_VALUES,
     Invitation,
@@ -55,10 +56,12 @@ __all__ = [
     "RegistryEntry",
     "Revision",
     "Role",
+    "RollupCursor",
     "Subscription",
     "SubscriptionStatus",
     "Tenant",
     "UsageEvent",
+    "UsageRollup",
     "Vendor",
     "VendorVersion",
 ]

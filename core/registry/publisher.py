@@ -1,8 +1,15 @@
-"""Publish compiled snapshots to the registry store; also the full rebuild from Postgres."""
+"""Publish compiled snapshots to the registry store; also the full rebuild from Postgres.
+
+Each publish runs in one transaction: in the embedded store the version counter's row lock is
+held until the entry is written, so entries become visible in version order and a polling
+proxy never skips one.
+"""
 
 from __future__ import annotations
 
 import logging
+
+from django.db import transaction
 
 from core.models import ApiKey, Deployment
 from core.registry.compiler import active_keys, compile_deployment, compile_key, deployment_key_of
@@ -16,6 +23,7 @@ def _deployments():
     return Deployment.objects.select_related("api__tenant", "api", "revision", "environment")
 
 
+@transaction.atomic
 def publish_deployment(deployment_id: int) -> None:
     deployment = _deployments().filter(pk=deployment_id).first()
     if deployment is None:
@@ -35,11 +43,13 @@ def publish_api(api_id: int) -> None:
         publish_deployment(deployment_id)
 
 
+@transaction.atomic
 def remove_deployment(key: str) -> None:
     store = get_store()
     store.delete(DEPLOYMENT, key, store.next_version())
 
 
+@transaction.atomic
 def publish_key(key_id: int) -> None:
     key = ApiKey.objects.select_related("application", "tenant").filter(pk=key_id).first()
     if key is None:
@@ -53,6 +63,7 @@ def publish_key(key_id: int) -> None:
         store.put(KEY, key.digest, snapshot.to_json(), version)
 
 
+@transaction.atomic
 def remove_key(digest: str) -> None:
     store = get_store()
     store.delete(KEY, digest, store.next_version())
@@ -63,6 +74,7 @@ def publish_application_keys(application_id: int) -> None:
         publish_key(key_id)
 
 
+@transaction.atomic
 def rebuild() -> dict[str, int]:
     """Recreate every snapshot from Postgres (after a Redis loss, or to reconcile)."""
     store = get_store()

@@ -33,6 +33,10 @@ class RegistryStore(Protocol):
 
     def get(self, kind: str, key: str) -> bytes | None: ...
 
+    def items(self, kind: str) -> dict[str, bytes]: ...
+
+    def current_version(self) -> int: ...
+
 
 class RedisStore:
     def __init__(self, client: redis.Redis) -> None:
@@ -77,6 +81,17 @@ class RedisStore:
             return self.redis.hget(DEPLOYMENT_HASH, key)
         return self.redis.get(key_redis_name(key))
 
+    def items(self, kind: str) -> dict[str, bytes]:
+        if kind == DEPLOYMENT:
+            return {k.decode(): v for k, v in self.redis.hgetall(DEPLOYMENT_HASH).items()}
+        names = list(self.redis.scan_iter(match=key_redis_name("*"), count=1000))
+        bodies = self.redis.mget(names) if names else []
+        start = len(key_redis_name(""))
+        return {n.decode()[start:]: b for n, b in zip(names, bodies, strict=True) if b}
+
+    def current_version(self) -> int:
+        return int(self.redis.get(VERSION_KEY) or 0)
+
 
 class DatabaseStore:
     """The embedded store: the proxy polls this table for versions it has not seen."""
@@ -107,6 +122,14 @@ class DatabaseStore:
     def get(self, kind: str, key: str) -> bytes | None:
         entry = RegistryEntry.objects.filter(kind=kind, key=key).exclude(body="").first()
         return entry.body.encode() if entry else None
+
+    def items(self, kind: str) -> dict[str, bytes]:
+        live = RegistryEntry.objects.filter(kind=kind).exclude(body="")
+        return {key: body.encode() for key, body in live.values_list("key", "body")}
+
+    def current_version(self) -> int:
+        counter = RegistryCounter.objects.filter(pk=1).first()
+        return counter.value if counter else 0
 
 
 @cache

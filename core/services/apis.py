@@ -10,7 +10,12 @@ from core.errors import Conflict, InvalidInput
 from core.models import AiApi, Endpoint, EndpointKind, Plan, Tenant, VendorVersion
 from core.secrets import encrypt_credential
 from core.services.audit import record
-from core.services.validation import clean_context, clean_endpoint_url, clean_version
+from core.services.validation import (
+    clean_backend_limits,
+    clean_context,
+    clean_endpoint_url,
+    clean_version,
+)
 
 
 class _Unchanged:
@@ -92,6 +97,8 @@ def update_api(*, api: AiApi, actor, allowed_plans: list[Plan] | None = None, **
     unknown = set(changes) - set(API_FIELDS)
     if unknown:
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
+    if "backend_limits" in changes:
+        changes["backend_limits"] = clean_backend_limits(changes["backend_limits"])
     for field_name, value in changes.items():
         setattr(api, field_name, value)
     _ensure_unique(api)

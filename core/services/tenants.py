@@ -10,7 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput
-from core.models import ROLE_VALUES, GatewayEnvironment, Invitation, Membership, Plan, Tenant
+from core.models import (
+    ROLE_VALUES,
+    ApiKey,
+    GatewayEnvironment,
+    Invitation,
+    Membership,
+    Plan,
+    Tenant,
+)
 from core.registry.triggers import republish_plan_keys
 from core.secrets import hash_key
 from core.services.audit import record
@@ -98,7 +106,15 @@ def change_roles(*, membership: Membership, roles: list[str], actor) -> Membersh
 
 @transaction.atomic
 def remove_member(*, membership: Membership, actor) -> None:
+    from core.services.access import revoke_key
+
     _keep_an_admin(membership, still_admin=False)
+    # A removed member's applications must stop working at the gateway too.
+    member_keys = ApiKey.objects.filter(
+        tenant=membership.tenant, application__owner=membership.user, revoked_at__isnull=True
+    )
+    for key in member_keys.select_related("tenant"):
+        revoke_key(key=key, actor=actor)
     record(
         tenant=membership.tenant,
         actor=actor,
@@ -214,6 +230,13 @@ def save_environment(
     *, tenant: Tenant, actor, environment: GatewayEnvironment | None = None, **fields
 ) -> GatewayEnvironment:
     env = environment or GatewayEnvironment(tenant=tenant)
+    renamed = env.pk and fields.get("slug", env.slug) != env.slug
+    if renamed and env.deployments.exists():
+        # The slug is part of every registry key of the environment's deployments.
+        raise Conflict(
+            "APIs are deployed here; undeploy them before changing the slug.",
+            fields={"slug": ["Cannot change while APIs are deployed."]},
+        )
     for name in ("slug", "name", "description", "gateway_url"):
         if name in fields:
             setattr(env, name, fields[name])

@@ -60,3 +60,56 @@ def clean_endpoint_url(url: str, *, field: str = "url") -> str:
     except UnsafeUpstream as exc:
         raise InvalidInput("Unsafe endpoint URL.", fields={field: [f"Refused: {exc}."]}) from None
     return url.rstrip("/")
+
+
+LIMIT_FIELDS = frozenset(
+    {
+        "requests",
+        "total_tokens",
+        "prompt_tokens",
+        "completion_tokens",
+        "unit_seconds",
+        "stop_on_quota",
+    }
+)
+
+
+def clean_backend_limits(limits: dict) -> dict:
+    """{production|sandbox: {requests, …}}; the compiler builds `contract.Limits` from it, so an
+    unknown key or a non-positive number would break every publish of the API."""
+    problems: dict[str, list[str]] = {}
+    clean: dict[str, dict] = {}
+    for kind, values in (limits or {}).items():
+        if kind not in ("production", "sandbox"):
+            problems[kind] = ["Only production and sandbox have backend limits."]
+        elif values:
+            clean[kind], errors = _clean_limits(values)
+            if errors:
+                problems[kind] = errors
+    if problems:
+        raise InvalidInput(
+            "Invalid backend limits.",
+            fields={
+                "backend_limits": [
+                    f"{kind}: {message}"
+                    for kind, messages in problems.items()
+                    for message in messages
+                ]
+            },
+        )
+    return clean
+
+
+def _clean_limits(values: dict) -> tuple[dict, list[str]]:
+    if not isinstance(values, dict):
+        return {}, ["Expected an object."]
+    errors = [f"Unknown limit {name!r}." for name in sorted(set(values) - LIMIT_FIELDS)]
+    for name, value in values.items():
+        if name == "stop_on_quota":
+            if not isinstance(value, bool):
+                errors.append("stop_on_quota must be true or false.")
+        elif value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
+            errors.append(f"{name} must be a positive integer or null.")
+    return dict(values), errors

@@ -44,9 +44,11 @@ def switch_tenant_view(request: HttpRequest) -> HttpResponse:
 
 
 class SignupForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    email = forms.EmailField()
-    password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+    username = forms.CharField(max_length=150, widget=forms.TextInput({"autocomplete": "username"}))
+    email = forms.EmailField(widget=forms.EmailInput({"autocomplete": "email"}))
+    password = forms.CharField(
+        widget=forms.PasswordInput({"autocomplete": "new-password"}), min_length=8
+    )
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

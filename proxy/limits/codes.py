@@ -47,6 +47,5 @@ def code_for(level: Level, dimension: Dimension) -> str:
 def describe(level: Level, dimension: Dimension, limit: int, unit_seconds: int) -> str:
     """Human words for a limit, e.g. "the application's limit of 50 requests per 60s"."""
     return (
-        f"{_LEVEL_WORDS[level]} limit of {limit} {_DIMENSION_WORDS[dimension]} "
-        f"per {unit_seconds}s"
+        f"{_LEVEL_WORDS[level]} limit of {limit} {_DIMENSION_WORDS[dimension]} per {unit_seconds}s"
     )

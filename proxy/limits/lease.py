@@ -5,8 +5,8 @@ the sum of every process's leases and spends never passes the limit: N processes
 at most L. The slice is sized from this process's observed rate in the current window, so a
 quiet process asks for nothing extra (every call is a round trip, exact), a busy one for
 about `horizon` seconds of its traffic, capped at limit / (replicas * cap_divisor). Limits
-below `min_limit` never lease: small limits stay exact per call. Unspent leases expire with
-their window; refunds beyond the cap go back to Redis.
+below `min_limit` (requests) or `min_token_limit` never lease: small limits stay exact per
+call. Unspent leases expire with their window; refunds beyond the cap go back to Redis.
 """
 
 from __future__ import annotations
@@ -21,13 +21,18 @@ from proxy.limits.store import Adjustment, CounterStore, Outcome, Take, Taken, w
 
 @dataclass(slots=True)
 class LeasePolicy:
-    min_limit: int = 1000
+    min_limit: int = 1000  # requests
+    min_token_limit: int = 100_000  # a call reserves hundreds of tokens: "small" is larger
     replicas: int = 1
     cap_divisor: int = 16
     horizon_seconds: float = 0.25
 
+    def leases(self, counter: Counter) -> bool:
+        floor = self.min_token_limit if counter.dimension.is_tokens else self.min_limit
+        return counter.limit >= floor
+
     def cap(self, counter: Counter) -> int:
-        if counter.limit < self.min_limit:
+        if not self.leases(counter):
             return 0
         return counter.limit // (max(1, self.replicas) * self.cap_divisor)
 
@@ -36,6 +41,7 @@ class LeasePolicy:
 class _Lease:
     window_start: int
     window_end: int
+    opened_at: float  # when this process first needed the counter in this window
     available: int = 0  # leased from the shared window and not spent yet
     shared_used: int = 0  # the shared window's count at this process's last round trip
     spent: int = 0  # spent by this process in this window: its observed rate
@@ -110,18 +116,18 @@ class LeasingStore:
             await self.inner.adjust(forward)
 
     def _lease_for(self, counter: Counter, now: float) -> _Lease | None:
-        if counter.limit < self.policy.min_limit:
+        if not self.policy.leases(counter):
             return None
         start = window_start(now, counter.unit_seconds)
         lease = self._leases.get(counter.key)
         if lease is None or lease.window_start != start:
-            lease = self._leases[counter.key] = _Lease(start, start + counter.unit_seconds)
+            lease = self._leases[counter.key] = _Lease(start, start + counter.unit_seconds, now)
         return lease
 
     def _extra(self, counter: Counter, lease: _Lease | None, now: float) -> int:
         if lease is None or lease.spent == 0:
             return 0
-        elapsed = max(1.0, now - lease.window_start)
+        elapsed = max(1.0, now - lease.opened_at)
         wanted = math.ceil(lease.spent / elapsed * self.policy.horizon_seconds)
         return min(self.policy.cap(counter), wanted)
 

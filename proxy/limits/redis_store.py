@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+from proxy.limits.model import Counter
 from proxy.limits.store import Adjustment, Clock, Outcome, Take, Taken, window_start
 
 # ARGV[1] = lease divisor; then per key: amount, extra, limit, hard (1/0), expire-at (ms).
@@ -77,6 +78,9 @@ class RedisStore:
         self._lease_divisor = str(max(1, lease_divisor))
         self._acquire = redis.register_script(ACQUIRE_LUA)
         self._adjust = redis.register_script(ADJUST_LUA)
+
+    def limit_of(self, counter: Counter) -> int:
+        return counter.limit
 
     def window_key(self, take_key: str, start: int) -> str:
         return f"{self._prefix}:{take_key}:{start}"

@@ -84,6 +84,10 @@ DRIVERS: dict[str, str] = {
     "openai": "proxy.providers.openai:OpenAIDriver",
     "azure-openai": "proxy.providers.azure:AzureOpenAIDriver",
     "mistral": "proxy.providers.mistral:MistralDriver",
+    "anthropic": "proxy.providers.anthropic:AnthropicDriver",
+    "gemini": "proxy.providers.gemini:GeminiDriver",
+    "cohere": "proxy.providers.cohere:CohereDriver",
+    "custom": "proxy.providers.custom:CustomDriver",
 }
 _loaded: dict[str, type] = {}
 

@@ -78,6 +78,8 @@ class GeminiDriver(TranslatingDriver):
         return gemini_error(status, body)
 
     def native_usage(self, data: Any) -> Usage:
+        if isinstance(data, list):  # a streamGenerateContent answer without alt=sse
+            data = next((d for d in reversed(data) if "usageMetadata" in d), None)
         return gemini_usage(data) if isinstance(data, dict) else Usage()
 
     def native_stream_usage(self, raw: bytes) -> Usage | None:

@@ -54,9 +54,11 @@ class OpenAIDriver:
         ):
             return call.body
         options = call.payload.get("stream_options")
-        options = {**options, "include_usage": True} if isinstance(options, dict) else {
-            "include_usage": True
-        }
+        options = (
+            {**options, "include_usage": True}
+            if isinstance(options, dict)
+            else {"include_usage": True}
+        )
         self._injected = True
         return orjson.dumps({**call.payload, "stream_options": options})
 

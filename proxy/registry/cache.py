@@ -59,8 +59,11 @@ class Registry:
         try:
             snapshot = DeploymentSnapshot.from_json(body)
         except (ValueError, TypeError, KeyError) as exc:
-            log.error('{"event": "bad_deployment_snapshot", "key": "%s", "error": "%s"}',
-                      deployment_key, type(exc).__name__)
+            log.error(
+                '{"event": "bad_deployment_snapshot", "key": "%s", "error": "%s"}',
+                deployment_key,
+                type(exc).__name__,
+            )
             return
         live = LiveDeployment(snapshot, self._keyring, self._config)
         self._deployments[deployment_key] = live

@@ -55,8 +55,9 @@ class EmbeddedRegistryStore:
                 failing = False
             except Exception as exc:
                 if not failing:
-                    log.warning('{"event": "registry_db_unavailable", "error": "%s"}',
-                                type(exc).__name__)
+                    log.warning(
+                        '{"event": "registry_db_unavailable", "error": "%s"}', type(exc).__name__
+                    )
                 failing = True
             await asyncio.sleep(self._interval)
 
@@ -71,8 +72,7 @@ class EmbeddedRegistryStore:
         )
         self._last_version = int(top[0][0])
         self._registry.ready = True
-        log.info('{"event": "registry_loaded", "deployments": %d}',
-                 self._registry.deployment_count)
+        log.info('{"event": "registry_loaded", "deployments": %d}', self._registry.deployment_count)
 
     async def _apply_changes(self) -> None:
         rows = await self._db.fetch(

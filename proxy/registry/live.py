@@ -8,8 +8,12 @@ import re
 from proxy.config import ProxyConfig
 from proxy.contract import DeploymentSnapshot, Endpoint
 from proxy.crypto import InvalidToken, KeyRing
-from proxy.errors import NO_ENDPOINT_FOR_KEY_TYPE, UPSTREAM_MISCONFIGURED, GatewayError
-from proxy.errors import UPSTREAM_ADDRESS_REFUSED
+from proxy.errors import (
+    NO_ENDPOINT_FOR_KEY_TYPE,
+    UPSTREAM_ADDRESS_REFUSED,
+    UPSTREAM_MISCONFIGURED,
+    GatewayError,
+)
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.providers.base import driver_class
 
@@ -41,7 +45,10 @@ class LiveDeployment:
         self.driver = _load_driver(snapshot.vendor.driver)
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
-            for kind, endpoint in (("production", snapshot.production), ("sandbox", snapshot.sandbox))
+            for kind, endpoint in (
+                ("production", snapshot.production),
+                ("sandbox", snapshot.sandbox),
+            )
             if endpoint is not None
         }
 
@@ -56,7 +63,7 @@ class LiveDeployment:
         prepared = self._endpoints.get(key_type)
         if prepared is None:
             raise GatewayError(
-                NO_ENDPOINT_FOR_KEY_TYPE, f"This API has no {key_type} endpoint for {key_type} keys."
+                NO_ENDPOINT_FOR_KEY_TYPE, f"This API has no endpoint for {key_type} keys."
             )
         if isinstance(prepared, GatewayError):
             raise prepared

@@ -25,8 +25,12 @@ KEY_PREFIX = f"{REDIS_PREFIX}:key:"
 def open_redis(url: str, max_connections: int = 64) -> aioredis.Redis:
     # A blocking pool waits for a free connection under bursts instead of raising.
     pool = aioredis.BlockingConnectionPool.from_url(
-        url, max_connections=max_connections, timeout=5, socket_connect_timeout=2,
-        socket_keepalive=True, health_check_interval=10,
+        url,
+        max_connections=max_connections,
+        timeout=5,
+        socket_connect_timeout=2,
+        socket_keepalive=True,
+        health_check_interval=10,
     )
     return aioredis.Redis(connection_pool=pool)
 
@@ -67,8 +71,9 @@ class RedisRegistryStore:
             await pubsub.subscribe(INVALIDATION_CHANNEL)
             await self._reload_all()
             self._registry.ready = True
-            log.info('{"event": "registry_loaded", "deployments": %d}',
-                     self._registry.deployment_count)
+            log.info(
+                '{"event": "registry_loaded", "deployments": %d}', self._registry.deployment_count
+            )
             async for message in pubsub.listen():
                 if message.get("type") == "message":
                     await self._apply(message["data"])
@@ -80,8 +85,11 @@ class RedisRegistryStore:
         self._registry.evict_all_keys()
         entries = await self._redis.hgetall(DEPLOYMENT_HASH)
         self._registry.replace_deployments(
-            {field.decode(): body for field, body in entries.items()
-             if self._registry.serves(field.decode())}
+            {
+                field.decode(): body
+                for field, body in entries.items()
+                if self._registry.serves(field.decode())
+            }
         )
 
     async def _apply(self, raw: bytes) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 
 from proxy.usage.event import UsageEvent
 
@@ -13,22 +12,26 @@ log = logging.getLogger("proxy.usage")
 
 
 class BatchingSink:
-    """Subclasses implement `write(batch)`; a failed batch is kept and retried."""
+    """Subclasses implement `write(batch)`; a failed batch is put back and retried."""
 
     def __init__(self, batch_size: int, interval: float, buffer_limit: int) -> None:
-        self._pending: deque[UsageEvent] = deque(maxlen=buffer_limit)
+        self._pending: list[UsageEvent] = []
         self._batch_size = batch_size
         self._interval = interval
+        self._buffer_limit = buffer_limit
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._failing = False
 
     def emit(self, event: UsageEvent) -> None:
-        if len(self._pending) == self._pending.maxlen:
-            log.error('{"event": "usage_buffer_full", "dropped_request_id": "%s"}',
-                      self._pending[0].request_id)
-        self._pending.append(event)
-        if len(self._pending) >= self._batch_size:
+        pending = self._pending
+        if len(pending) >= self._buffer_limit:
+            dropped = pending.pop(0)
+            log.error(
+                '{"event": "usage_buffer_full", "dropped_request_id": "%s"}', dropped.request_id
+            )
+        pending.append(event)
+        if len(pending) >= self._batch_size:
             self._wake.set()
 
     async def start(self) -> None:
@@ -46,20 +49,21 @@ class BatchingSink:
 
     async def flush(self) -> None:
         while self._pending:
-            batch = [self._pending[0]] if False else list(self._pending)[: self._batch_size]
+            batch = self._pending[: self._batch_size]
+            del self._pending[: self._batch_size]
             try:
                 await self.write(batch)
             except Exception as exc:
+                self._pending[:0] = batch
                 if not self._failing:
-                    log.warning('{"event": "usage_sink_failing", "error": "%s"}',
-                                type(exc).__name__)
+                    log.warning(
+                        '{"event": "usage_sink_failing", "error": "%s"}', type(exc).__name__
+                    )
                 self._failing = True
                 return
             if self._failing:
                 log.info('{"event": "usage_sink_recovered"}')
             self._failing = False
-            for _ in batch:
-                self._pending.popleft()
 
     async def _run(self) -> None:
         while True:

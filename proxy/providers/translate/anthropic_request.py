@@ -54,27 +54,35 @@ def _copy_sampling(chat: ChatRequest, body: dict[str, Any]) -> None:
 
 
 def anthropic_messages(dialogue: list[ChatMessage]) -> list[dict[str, Any]]:
+    """Consecutive user-side messages (tool results, then text) share one user turn; tool
+    results may only join a turn holding nothing else, since Anthropic wants them first."""
     out: list[dict[str, Any]] = []
     for message in dialogue:
-        if message.role == "tool":
-            result = {
-                "type": "tool_result",
-                "tool_use_id": message.tool_call_id,
-                "content": message.text,
-            }
-            if out and out[-1]["role"] == "user" and _is_tool_results(out[-1]["content"]):
-                out[-1]["content"].append(result)
-            else:
-                out.append({"role": "user", "content": [result]})
-        elif message.role == "assistant":
+        if message.role == "assistant":
             out.append({"role": "assistant", "content": _assistant_content(message)})
+            continue
+        if message.role == "tool":
+            content: str | list[dict[str, Any]] = [_tool_result(message)]
         else:
-            out.append({"role": "user", "content": _user_content(message.parts)})
+            content = _user_content(message.parts)
+        previous = out[-1] if out and out[-1]["role"] == "user" else None
+        if previous and (message.role != "tool" or _is_tool_results(previous["content"])):
+            previous["content"] = _blocks(previous["content"]) + _blocks(content)
+        else:
+            out.append({"role": "user", "content": content})
     return out
+
+
+def _tool_result(message: ChatMessage) -> dict[str, Any]:
+    return {"type": "tool_result", "tool_use_id": message.tool_call_id, "content": message.text}
 
 
 def _is_tool_results(content: Any) -> bool:
     return isinstance(content, list) and all(b.get("type") == "tool_result" for b in content)
+
+
+def _blocks(content: str | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"type": "text", "text": content}] if isinstance(content, str) else content
 
 
 def _user_content(parts: list[Part]) -> str | list[dict[str, Any]]:

@@ -67,7 +67,8 @@ def anthropic_result(data: dict[str, Any]) -> ChatResult:
         finish_reason=finish_reason(data.get("stop_reason")) or STOP,
     )
     model = data.get("model") or ""
-    return ChatResult(data.get("id") or "", model, [choice], anthropic_usage(data.get("usage"), model))
+    usage = anthropic_usage(data.get("usage"), model)
+    return ChatResult(data.get("id") or "", model, [choice], usage)
 
 
 def anthropic_error(status: int, body: bytes) -> UpstreamError:
@@ -80,6 +81,8 @@ def anthropic_error(status: int, body: bytes) -> UpstreamError:
 
 class AnthropicStreamReader:
     """message_start / content_block_* / message_delta / message_stop → neutral stream steps."""
+
+    ends_at_eof = False
 
     def __init__(self) -> None:
         self.tool_index_by_block: dict[int, int] = {}
@@ -113,7 +116,7 @@ class AnthropicStreamReader:
         delta = data.get("delta") or {}
         if delta.get("type") == "text_delta":
             return StreamStep(deltas=[ChunkDelta(content=delta.get("text", ""))])
-        if delta.get("type") == "input_json_delta":
+        if delta.get("type") == "input_json_delta" and delta.get("partial_json"):
             index = self.tool_index_by_block.get(data.get("index", -1), 0)
             call = ToolCallDelta(index, arguments=delta.get("partial_json", ""))
             return StreamStep(deltas=[ChunkDelta(tool_calls=[call])])

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from proxy.errors import MISSING_MODEL
 from proxy.providers.translate.errors import TranslationError
 
 ROLES = {"system", "developer", "user", "assistant", "tool"}
@@ -34,7 +35,7 @@ class ImagePart:
         head, sep, data = self.url[5:].partition(",")
         media_type, _, encoding = head.partition(";")
         if not sep or encoding != "base64" or not data:
-            raise TranslationError("image data URLs must be base64", code="invalid_image")
+            raise TranslationError("image data URLs must be base64")
         return media_type or "application/octet-stream", data
 
 
@@ -51,13 +52,9 @@ class ToolCall:
         try:
             value = orjson.loads(self.arguments or "{}")
         except orjson.JSONDecodeError as exc:
-            raise TranslationError(
-                f"tool call {self.id!r}: arguments are not valid JSON", code="invalid_tool_call"
-            ) from exc
+            raise TranslationError(f"tool call {self.id!r}: arguments are not valid JSON") from exc
         if not isinstance(value, dict):
-            raise TranslationError(
-                f"tool call {self.id!r}: arguments must be a JSON object", code="invalid_tool_call"
-            )
+            raise TranslationError(f"tool call {self.id!r}: arguments must be a JSON object")
         return value
 
 
@@ -129,13 +126,13 @@ class ChatRequest:
 
 def parse_chat_request(payload: dict[str, Any] | None) -> ChatRequest:
     if not isinstance(payload, dict):
-        raise TranslationError("the request body must be a JSON object", code="invalid_json")
+        raise TranslationError("the request body must be a JSON object")
     raw_messages = payload.get("messages")
     if not isinstance(raw_messages, list) or not raw_messages:
         raise TranslationError("'messages' must be a non-empty array", param="messages")
     stream_options = payload.get("stream_options") or {}
     return ChatRequest(
-        model=_string(payload, "model"),
+        model=_model(payload),
         messages=[_message(m, i) for i, m in enumerate(raw_messages)],
         max_tokens=payload.get("max_completion_tokens") or payload.get("max_tokens"),
         temperature=payload.get("temperature"),
@@ -155,10 +152,10 @@ def parse_chat_request(payload: dict[str, Any] | None) -> ChatRequest:
     )
 
 
-def _string(payload: dict[str, Any], key: str) -> str:
-    value = payload.get(key)
+def _model(payload: dict[str, Any]) -> str:
+    value = payload.get("model")
     if not isinstance(value, str) or not value:
-        raise TranslationError(f"'{key}' must be a non-empty string", param=key)
+        raise TranslationError(MISSING_MODEL.message, kind=MISSING_MODEL, param="model")
     return value
 
 

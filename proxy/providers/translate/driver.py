@@ -18,19 +18,30 @@ from typing import Any, Protocol
 
 import orjson
 
+from proxy.errors import OPERATION_NOT_SUPPORTED
 from proxy.providers.base import Call, Translated, UpstreamRequest, Usage
 from proxy.providers.translate.chat import ChatRequest, parse_chat_request
-from proxy.providers.translate.errors import TranslationError, UpstreamError
+from proxy.providers.translate.errors import (
+    UPSTREAM_INVALID_RESPONSE,
+    TranslationError,
+    UpstreamError,
+)
 from proxy.providers.translate.openai_out import ChunkEncoder, completion_body
 from proxy.providers.translate.result import ChatResult, StreamStep
-from proxy.providers.translate.sse import SseEvent, parse_event, reframe
+from proxy.providers.translate.sse import SseEvent, parse_event
 from proxy.providers.translate.upstream import settings_of
 
 CHAT_COMPLETIONS = "/chat/completions"
 
 
 class StreamReader(Protocol):
-    """A vendor stream state machine: one parsed SSE event in, one neutral step out."""
+    """A vendor stream state machine: one parsed SSE event in, one neutral step out.
+
+    `ends_at_eof`: the vendor has no terminal event (Gemini), so the end of the body is the
+    end of the answer. Otherwise a body that ends before the terminal event was cut short and
+    gets no `[DONE]`, so the caller cannot mistake it for a whole answer."""
+
+    ends_at_eof: bool
 
     def feed(self, event: SseEvent) -> StreamStep: ...
 
@@ -46,6 +57,7 @@ class TranslatingDriver:
         self.reader: StreamReader | None = None
         self.encoder: ChunkEncoder | None = None
         self.finished = False
+        self.answered_model = ""
 
     # -- what a vendor module provides -------------------------------------------------------
 
@@ -85,9 +97,8 @@ class TranslatingDriver:
             return self.native_request()
         if self.call.operation.rstrip("/") != CHAT_COMPLETIONS:
             raise TranslationError(
-                f"{self.call.operation} is not offered by this vendor on the unified surface",
-                status=404,
-                code="operation_not_supported",
+                f"{self.call.operation} is not offered by this vendor on the unified surface.",
+                kind=OPERATION_NOT_SUPPORTED,
             )
         self.chat = parse_chat_request(self.payload())
         return self.unified_request(self.chat)
@@ -98,8 +109,9 @@ class TranslatingDriver:
             usage = self.native_usage(data) if data is not None else Usage()
             return Translated(body, self._with_model(usage))
         if data is None:
-            raise TranslationError("the provider answered with invalid JSON", status=502,
-                                   code="upstream_invalid_response")
+            raise TranslationError(
+                "The provider answered with invalid JSON.", kind=UPSTREAM_INVALID_RESPONSE
+            )
         result = self.read_result(data)
         result.usage.model = result.usage.model or result.model
         return Translated(completion_body(result, self.created), result.usage)
@@ -107,14 +119,14 @@ class TranslatingDriver:
     def parse_stream_event(self, event: bytes) -> Translated:
         if not self.unified:
             usage = self.native_stream_usage(event)
-            return Translated(reframe(event), self._with_model(usage) if usage else None)
+            return Translated(event, self._with_model(usage) if usage else None)
         if self.finished:
             return Translated(b"")
         step = self._reader().feed(parse_event(event))
         return Translated(self._encode(step), step.usage)
 
     def stream_end(self) -> bytes:
-        if not self.unified or self.finished:
+        if not self.unified or self.finished or not (self.reader and self.reader.ends_at_eof):
             return b""
         return self._finish()
 
@@ -131,7 +143,12 @@ class TranslatingDriver:
         return _loads(self.call.body) if self.call.body else None
 
     def _with_model(self, usage: Usage) -> Usage:
-        usage.model = usage.model or self.requested_model()
+        """Name the answering model on every usage report: the one the vendor named (on this
+        report or an earlier one of the stream), else the one asked for."""
+        if usage.model:
+            self.answered_model = usage.model
+        else:
+            usage.model = self.answered_model or self.requested_model()
         return usage
 
     def _reader(self) -> StreamReader:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import orjson
 
+from proxy.errors import INVALID, SERVER, ErrorKind, GatewayError
+
 _TYPE_BY_STATUS = {
     400: "invalid_request_error",
     401: "authentication_error",
@@ -44,21 +46,27 @@ def openai_error_body(
     return orjson.dumps({"error": error})
 
 
-class TranslationError(Exception):
-    """A request that cannot be expressed in the vendor's format (answered before any I/O)."""
+# Gateway-side causes of translation failures. Not yet in proxy.errors.CATALOG (whose owner adds
+# them there and in docs/errors.md); the codes are stable all the same.
+UNTRANSLATABLE_REQUEST = ErrorKind(
+    "untranslatable_request",
+    400,
+    INVALID,
+    "The request cannot be expressed in this provider's format.",
+)
+UPSTREAM_INVALID_RESPONSE = ErrorKind(
+    "upstream_invalid_response", 502, SERVER, "The provider's answer could not be read."
+)
+
+
+class TranslationError(GatewayError):
+    """A request the vendor's format cannot carry, found before any I/O (or an unreadable
+    answer); the proxy renders it like every gateway error."""
 
     def __init__(
-        self, message: str, *, status: int = 400, code: str = "unsupported_request",
-        param: str | None = None,
+        self, message: str, *, kind: ErrorKind = UNTRANSLATABLE_REQUEST, param: str | None = None
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.param = param
-
-    def openai_body(self) -> bytes:
-        return openai_error_body(self.status, self.message, self.code, self.param)
+        super().__init__(kind, message, param=param)
 
 
 def text_of(body: bytes, limit: int = 500) -> str:

@@ -74,19 +74,18 @@ def generation_config(chat: ChatRequest) -> dict[str, Any]:
 def gemini_contents(dialogue: list[ChatMessage]) -> list[dict[str, Any]]:
     names = {c.id: c.name for m in dialogue for c in m.tool_calls}
     contents: list[dict[str, Any]] = []
-    previous_role = ""
     for message in dialogue:
-        if message.role == "tool":
-            part = _function_response(message, names)
-            if previous_role == "tool":  # parallel results answer in one turn
-                contents[-1]["parts"].append(part)
-            else:
-                contents.append({"role": "user", "parts": [part]})
-        elif message.role == "assistant":
+        if message.role == "assistant":
             contents.append({"role": "model", "parts": _model_parts(message)})
+            continue
+        if message.role == "tool":
+            parts = [_function_response(message, names)]
         else:
-            contents.append({"role": "user", "parts": [_part(p) for p in message.parts]})
-        previous_role = message.role
+            parts = [_part(p) for p in message.parts]
+        if contents and contents[-1]["role"] == "user":  # e.g. parallel tool results
+            contents[-1]["parts"].extend(parts)
+        else:
+            contents.append({"role": "user", "parts": parts})
     return contents
 
 
@@ -109,7 +108,6 @@ def _function_response(message: ChatMessage, names: dict[str, str]) -> dict[str,
         raise TranslationError(
             f"tool message for {message.tool_call_id!r} matches no earlier tool call",
             param="messages",
-            code="invalid_tool_result",
         )
     return {"functionResponse": {"name": name, "response": {"content": message.text}}}
 

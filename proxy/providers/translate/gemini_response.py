@@ -72,7 +72,8 @@ def _tool_call(part: dict[str, Any], number: int) -> ToolCall:
     call = part["functionCall"]
     base = call.get("id") or f"call_{number}"
     arguments = orjson.dumps(call.get("args") or {}).decode()
-    return ToolCall(tool_call_id(base, part.get("thoughtSignature")), call.get("name", ""), arguments)
+    call_id = tool_call_id(base, part.get("thoughtSignature"))
+    return ToolCall(call_id, call.get("name", ""), arguments)
 
 
 def gemini_error(status: int, body: bytes) -> UpstreamError:
@@ -85,11 +86,22 @@ def gemini_error(status: int, body: bytes) -> UpstreamError:
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict):
         return UpstreamError(status, text_of(body))
-    return UpstreamError(status, error.get("message") or text_of(body), error.get("status"))
+    return UpstreamError(status, error.get("message") or text_of(body), _error_code(error))
+
+
+def _error_code(error: dict[str, Any]) -> str | None:
+    """The most specific cause Google gives: an ErrorInfo reason (API_KEY_INVALID), else the
+    status (RESOURCE_EXHAUSTED)."""
+    for detail in error.get("details") or []:
+        if isinstance(detail, dict) and detail.get("reason"):
+            return str(detail["reason"])
+    return error.get("status")
 
 
 class GeminiStreamReader:
     """Each `alt=sse` event is a whole GenerateContentResponse holding the next piece."""
+
+    ends_at_eof = True
 
     def __init__(self) -> None:
         self.started: set[int] = set()
@@ -97,10 +109,11 @@ class GeminiStreamReader:
 
     def feed(self, event: SseEvent) -> StreamStep:
         data = json_object(event.data)
-        if isinstance(data.get("error"), dict):
-            error = data["error"]
+        error = data.get("error")
+        if isinstance(error, dict):
             status = int(error.get("code") or 500)
-            return StreamStep(error=UpstreamError(status, error.get("message", ""), error.get("status")))
+            message = error.get("message", "")
+            return StreamStep(error=UpstreamError(status, message, error.get("status")))
         step = StreamStep(id=data.get("responseId"), model=data.get("modelVersion"))
         if "usageMetadata" in data:
             step.usage = gemini_usage(data)

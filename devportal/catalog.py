@@ -1,0 +1,199 @@
+"""Reads for the catalog: which of a tenant's APIs a developer sees, and what each offers.
+
+Listing rules (issue 6, WSO2's developer portal):
+- PUBLISHED: listed.
+- DEPRECATED: listed, marked deprecated; existing subscriptions keep working, no new ones.
+- PROTOTYPED: listed, marked prototype; callable for Try Out with any key of the tenant,
+  no subscription needed (WSO2 shows prototypes in the portal for exactly that).
+- CREATED, BLOCKED, RETIRED: not listed, and their pages answer 404.
+- A listed API without a live deployment is shown, marked "not deployed": its docs can be
+  read and it can be subscribed to, but it is not callable, so Try Out is off.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.models import AiApi, Deployment, LifecycleState, Tenant
+
+LISTED_STATES = (
+    LifecycleState.PUBLISHED,
+    LifecycleState.DEPRECATED,
+    LifecycleState.PROTOTYPED,
+)
+SUBSCRIBABLE_STATES = frozenset({LifecycleState.PUBLISHED})
+
+
+@dataclass(frozen=True)
+class CatalogFilter:
+    query: str = ""
+    provider: str = ""
+    tag: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    operation_id: str
+    example: str  # pretty JSON of the request body's example, "" when the call has no body
+
+    @property
+    def anchor(self) -> str:
+        slug = "".join(ch if ch.isalnum() else "-" for ch in self.path).strip("-")
+        return f"op-{self.method.lower()}-{slug}"
+
+    @property
+    def has_body(self) -> bool:
+        return self.method in {"POST", "PUT", "PATCH"}
+
+
+@dataclass(frozen=True)
+class GatewayUrl:
+    environment: str
+    url: str
+    production: bool
+    sandbox: bool
+
+
+def visible_apis(tenant: Tenant) -> QuerySet[AiApi]:
+    return (
+        tenant.apis.filter(lifecycle_state__in=LISTED_STATES)
+        .select_related("vendor_version__vendor")
+        .annotate(is_deployed=Exists(Deployment.objects.filter(api=OuterRef("pk"))))
+    )
+
+
+def get_visible_api(tenant: Tenant, api_uuid) -> AiApi:
+    """The API if this tenant's developers may see it; 404 otherwise (other tenants too)."""
+    return get_object_or_404(visible_apis(tenant), uuid=api_uuid)
+
+
+def search(tenant: Tenant, wanted: CatalogFilter) -> list[AiApi]:
+    apis = visible_apis(tenant)
+    if wanted.query:
+        q = wanted.query
+        apis = apis.filter(
+            Q(name__icontains=q)
+            | Q(description__icontains=q)
+            | Q(context__icontains=q)
+            | Q(vendor_version__vendor__name__icontains=q)
+            | Q(pk__in=_ids_tagged(tenant, q, exact=False))
+        )
+    if wanted.provider:
+        apis = apis.filter(vendor_version__vendor__slug=wanted.provider)
+    if wanted.tag:
+        apis = apis.filter(pk__in=_ids_tagged(tenant, wanted.tag, exact=True))
+    return list(apis.order_by("name", "version"))
+
+
+def _ids_tagged(tenant: Tenant, text: str, *, exact: bool) -> list[int]:
+    """Tags are a JSON list; matched in Python so SQLite (embedded mode) and Postgres agree."""
+    text = text.lower()
+    rows = visible_apis(tenant).values_list("pk", "tags")
+    return [
+        pk
+        for pk, tags in rows
+        if any((tag.lower() == text) if exact else (text in tag.lower()) for tag in tags or [])
+    ]
+
+
+def facets(tenant: Tenant) -> tuple[list[tuple[str, str]], list[str]]:
+    """The providers (slug, name) and tags present among the visible APIs, for the filters."""
+    providers: dict[str, str] = {}
+    tags: set[str] = set()
+    for api in visible_apis(tenant):
+        vendor = api.vendor_version.vendor
+        providers[vendor.slug] = vendor.name
+        tags.update(api.tags or [])
+    return sorted(providers.items(), key=lambda item: item[1].lower()), sorted(tags, key=str.lower)
+
+
+def is_callable(api: AiApi) -> bool:
+    deployed = getattr(api, "is_deployed", None)
+    if deployed is None:
+        deployed = api.deployments.exists()
+    return bool(deployed)
+
+
+def takes_subscriptions(api: AiApi) -> bool:
+    return api.lifecycle_state in SUBSCRIBABLE_STATES
+
+
+def needs_subscription(api: AiApi) -> bool:
+    return api.lifecycle_state != LifecycleState.PROTOTYPED
+
+
+def gateway_path(api: AiApi) -> str:
+    return f"/t/{api.tenant.slug}/{api.resolved_context}"
+
+
+def tryout_base_url(api: AiApi) -> str:
+    """Where the portal's Try Out relay reaches the gateway (the proxy the web tier knows)."""
+    return settings.GATEWAY_URL.rstrip("/") + gateway_path(api)
+
+
+def gateway_urls(api: AiApi) -> list[GatewayUrl]:
+    """One row per environment the API is deployed to; the key's type picks the endpoint."""
+    rows = []
+    for deployment in api.deployments.select_related("environment", "revision"):
+        base = (deployment.environment.gateway_url or settings.GATEWAY_URL).rstrip("/")
+        endpoints = deployment.revision.config.get("endpoints", {})
+        rows.append(
+            GatewayUrl(
+                environment=deployment.environment.name,
+                url=base + gateway_path(api),
+                production=bool(endpoints.get("production")),
+                sandbox=bool(endpoints.get("sandbox")),
+            )
+        )
+    return rows
+
+
+def operations(api: AiApi) -> list[Operation]:
+    """The vendor version's operations, with the request example of its OpenAPI document.
+
+    Sorted by path (the seed flow's chat completions first): a JSON column need not keep the
+    document's key order.
+    """
+    paths = api.vendor_version.api_definition.get("paths") or {}
+    result = []
+    ordered = sorted(
+        api.vendor_version.operations(),
+        key=lambda op: (op["path"] != "/chat/completions", op["path"], op["method"]),
+    )
+    for op in ordered:
+        spec = (paths.get(op["path"]) or {}).get(op["method"].lower()) or {}
+        result.append(
+            Operation(
+                method=op["method"],
+                path=op["path"],
+                summary=op["summary"] or spec.get("description", ""),
+                operation_id=spec.get("operationId", ""),
+                example=_example_of(spec),
+            )
+        )
+    return result
+
+
+def _example_of(spec: dict) -> str:
+    content = ((spec.get("requestBody") or {}).get("content") or {}).get("application/json") or {}
+    example = content.get("example")
+    if example is None and content.get("examples"):
+        first = next(iter(content["examples"].values()))
+        example = first.get("value") if isinstance(first, dict) else None
+    return json.dumps(example, indent=2) if example is not None else ""
+
+
+def preferred_operation(ops: list[Operation]) -> Operation | None:
+    """The seed flow's operation: POST /chat/completions if offered, else the first with a body."""
+    for op in ops:
+        if op.method == "POST" and op.path == "/chat/completions":
+            return op
+    return next((op for op in ops if op.example), ops[0] if ops else None)

@@ -1,0 +1,59 @@
+"""Try Out's Get Test Key: a short-lived key of the developer's default application.
+
+The default application is created when missing and subscribed to the API when the API needs
+a subscription and has none yet, with the most restrictive plan the API offers (a test key
+should never open more than an ordinary subscription would). The key's plaintext goes back to
+the console once; only its HMAC is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from core.errors import Conflict
+from core.models import AiApi, ApiKey, Application, Plan, Subscription
+from core.services import access
+from devportal.catalog import needs_subscription, takes_subscriptions
+from devportal.portal import Portal
+
+
+@dataclass(frozen=True)
+class TestKey:
+    application: Application
+    key: ApiKey
+    plaintext: str
+    new_subscription: Subscription | None
+
+
+def tryout_plan(api: AiApi) -> Plan | None:
+    """The allowed plan with the smallest request quota (unlimited ones last)."""
+    return api.allowed_plans.order_by(
+        F("request_limit").asc(nulls_last=True),
+        F("total_token_limit").asc(nulls_last=True),
+        "name",
+    ).first()
+
+
+@transaction.atomic
+def issue_test_key(*, portal: Portal, api: AiApi, user, key_type: str) -> TestKey:
+    app = access.default_application(tenant=portal.tenant, owner=user)
+    subscription = _ensure_subscription(app, api, user)
+    key, plaintext = access.generate_test_key(app=app, actor=user, key_type=key_type)
+    return TestKey(app, key, plaintext, subscription)
+
+
+def _ensure_subscription(app: Application, api: AiApi, user) -> Subscription | None:
+    if not needs_subscription(api) or app.subscriptions.filter(api=api).exists():
+        return None
+    if not takes_subscriptions(api):
+        raise Conflict(
+            f"{api.name} is {api.get_lifecycle_state_display().lower()} and takes no new "
+            f"subscriptions, and {app.name} is not subscribed to it."
+        )
+    plan = tryout_plan(api)
+    if plan is None:
+        raise Conflict(f"{api.name} offers no plan to subscribe with; ask its publisher.")
+    return access.subscribe(app=app, api=api, plan=plan, actor=user)

@@ -1,0 +1,39 @@
+"""Rendering helpers shared by the portal's views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.models import Application
+
+
+def page(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a page, or only its named partial when htmx asked for that piece."""
+    name = f"{template}#{partial}" if partial and request.htmx else template
+    context = {"portal": getattr(request, "portal", None), **context}
+    return render(request, name, context, status=status)
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """For responses that show a key's plaintext: never cached by the browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def own_application(request: HttpRequest, app_id: int) -> Application:
+    """One of the signed-in developer's applications in the current tenant; 404 otherwise."""
+    return get_object_or_404(
+        Application, pk=app_id, tenant=request.portal.tenant, owner=request.user
+    )
+
+
+def own_applications(request: HttpRequest):
+    return Application.objects.filter(tenant=request.portal.tenant, owner=request.user)

@@ -1,0 +1,28 @@
+"""Usage of one application: requests and tokens over time, by API and by model, and quotas."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from devportal import usage
+from devportal.portal import developer_view
+from devportal.views.common import own_application, page
+
+
+@developer_view
+def application_usage(request: HttpRequest, app_id: int) -> HttpResponse:
+    app = own_application(request, app_id)
+    range_key = request.GET.get("range", usage.DEFAULT_RANGE)
+    if range_key not in usage.RANGES:
+        range_key = usage.DEFAULT_RANGE
+    report = usage.report_for(app, range_key)
+    context = {
+        "application": app,
+        "report": report,
+        "charts": usage.chart_data(report),
+        "quotas": usage.quotas(app, usage.window_totals_for(app)),
+        "ranges": [(key, label) for key, (label, _span) in usage.RANGES.items()],
+        "range_key": range_key,
+        "section": "applications",
+    }
+    return page(request, "devportal/application_usage.html", context, partial="usage")

@@ -1,0 +1,40 @@
+"""`python -m proxy [--host H] [--port P] [--workers N]`: the proxy under uvicorn.
+
+uvloop + httptools, no uvicorn access log (the proxy writes its own line per call). Defaults
+come from PROXY_HOST / PROXY_PORT / PROXY_WORKERS.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from proxy.config import ProxyConfig
+
+
+def main(argv: list[str] | None = None) -> None:
+    config = ProxyConfig.from_env()
+    parser = argparse.ArgumentParser(prog="python -m proxy", description=__doc__)
+    parser.add_argument("--host", default=config.host)
+    parser.add_argument("--port", type=int, default=config.port)
+    parser.add_argument("--workers", type=int, default=config.workers)
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    uvicorn.run(
+        "proxy.app:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        server_header=False,
+        log_level=args.log_level,
+        backlog=4096,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The proxy's ASGI application: `proxy.app:app`.
+
+Nothing happens at import: lifespan startup reads the config and opens the process's
+resources (upstream client, registry store, usage sink, limiter); shutdown closes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+import orjson
+
+from proxy.accesslog import AccessLog
+from proxy.asgi import JSON_CONTENT_TYPE, Receive, Scope, Send, send_whole
+from proxy.config import ProxyConfig
+from proxy.crypto import KeyRing
+from proxy.forward import Forwarder
+from proxy.gateway import Gateway
+from proxy.policy_hooks import Limiter, load_limiter
+from proxy.registry import Registry, RegistryStore, open_store
+from proxy.upstream import open_session
+from proxy.usage import UsageSink, open_sink
+
+log = logging.getLogger("proxy")
+
+
+@dataclass(slots=True)
+class Resources:
+    config: ProxyConfig
+    registry: Registry
+    store: RegistryStore
+    sink: UsageSink
+    limiter: Limiter
+    gateway: Gateway
+    session: object
+    access_log: AccessLog | None
+
+    @classmethod
+    async def open(cls, config: ProxyConfig) -> Resources:
+        registry = Registry(config, KeyRing(list(config.fernet_keys), config.secret_key))
+        store = open_store(config, registry)
+        sink = open_sink(config)
+        limiter = load_limiter(config)
+        session = open_session(config)
+        access_log = AccessLog() if config.access_log else None
+        gateway = Gateway(config, registry, Forwarder(session), sink, limiter, access_log)
+        await store.start()
+        await sink.start()
+        await limiter.start()
+        if access_log is not None:
+            await access_log.start()
+        return cls(config, registry, store, sink, limiter, gateway, session, access_log)
+
+    async def close(self) -> None:
+        await self.store.close()
+        await self.limiter.close()
+        await self.sink.close()
+        await self.session.close()
+        if self.access_log is not None:
+            await self.access_log.close()
+
+
+class ProxyApp:
+    def __init__(self) -> None:
+        self._resources: Resources | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            resources = self._resources
+            path = scope["path"]
+            if path == "/healthz" or path == "/readyz" or resources is None:
+                await self._probe(path, send)
+            else:
+                await resources.gateway.handle(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _probe(self, path: str, send: Send) -> None:
+        resources = self._resources
+        ready = resources is not None and resources.registry.ready
+        if path == "/healthz":
+            status, body = 200, {"status": "ok"}
+        elif path == "/readyz":
+            status = 200 if ready else 503
+            deployments = resources.registry.deployment_count if resources else 0
+            body = {"status": "ready" if ready else "starting", "deployments": deployments}
+        else:
+            status, body = (
+                503,
+                {
+                    "error": {
+                        "message": "The gateway is starting.",
+                        "type": "server_error",
+                        "code": "gateway_not_ready",
+                        "param": None,
+                    }
+                },
+            )
+        headers = [
+            JSON_CONTENT_TYPE,
+            (b"cache-control", b"no-store"),
+            (b"x-request-id", uuid.uuid4().hex.encode()),
+        ]
+        await send_whole(send, status, headers, orjson.dumps(body))
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    config = ProxyConfig.from_env()
+                    _configure_logging()
+                    self._resources = await Resources.open(config)
+                except Exception as exc:
+                    log.exception("proxy startup failed")
+                    await send({"type": "lifespan.startup.failed", "message": repr(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._resources is not None:
+                    await self._resources.close()
+                    self._resources = None
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _configure_logging() -> None:
+    """Operational messages (already JSON-shaped) to stderr, whatever the server set up."""
+    logger = logging.getLogger("proxy")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+app = ProxyApp()

@@ -1,0 +1,221 @@
+"""Send the driver's request upstream and relay the answer: whole, or event by event."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+
+from proxy.asgi import Headers, Receive, Send, send_whole
+from proxy.errors import (
+    UPSTREAM_ADDRESS_REFUSED,
+    UPSTREAM_REDIRECT_REFUSED,
+    UPSTREAM_TIMEOUT,
+    UPSTREAM_UNREACHABLE,
+    GatewayError,
+)
+from proxy.providers.base import Driver, UpstreamRequest
+from proxy.record import CallRecord
+from proxy.sse import EventSplitter
+from proxy.upstream import RefusedAddress
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+        "proxy-connection",
+    }
+)
+# Never forwarded upstream: the caller's credentials in any vendor's spelling, and what the
+# client library or the gateway decides per hop.
+DROPPED_REQUEST_HEADERS = HOP_BY_HOP | {
+    "host",
+    "content-length",
+    "authorization",
+    "apikey",
+    "api-key",
+    "x-api-key",
+    "x-goog-api-key",
+    "cookie",
+    "accept-encoding",
+    "expect",
+    "x-request-id",
+}
+DROPPED_RESPONSE_HEADERS = frozenset(
+    name.encode()
+    for name in HOP_BY_HOP
+    | {
+        "content-length",
+        "content-encoding",
+        "set-cookie",
+        "date",
+        "server",
+        "x-request-id",
+        "openai-organization",
+        "openai-project",
+    }
+)
+UPSTREAM_REQUEST_ID = b"x-upstream-request-id"
+
+
+def upstream_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k not in DROPPED_REQUEST_HEADERS}
+
+
+def client_headers(response: aiohttp.ClientResponse, extra: Headers) -> Headers:
+    headers = list(extra)
+    for name, value in response.raw_headers:
+        lowered = name.lower()
+        if lowered == b"x-request-id":
+            headers.append((UPSTREAM_REQUEST_ID, value))
+        elif lowered not in DROPPED_RESPONSE_HEADERS:
+            headers.append((lowered, value))
+    return headers
+
+
+class Forwarder:
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def relay(
+        self,
+        driver: Driver,
+        request: UpstreamRequest,
+        receive: Receive,
+        send: Send,
+        record: CallRecord,
+        extra_headers: Headers,
+    ) -> None:
+        sent_at = time.perf_counter()
+        response = await self._open(request)
+        try:
+            if 300 <= response.status < 400:
+                raise GatewayError(UPSTREAM_REDIRECT_REFUSED)
+            content_type = response.headers.get("content-type", "")
+            if response.status < 400 and content_type.startswith("text/event-stream"):
+                await StreamRelay(driver, response, receive, send, record).run(
+                    client_headers(response, extra_headers), sent_at
+                )
+            else:
+                await self._relay_whole(driver, response, send, record, extra_headers, sent_at)
+        finally:
+            response.release()
+
+    async def _open(self, request: UpstreamRequest) -> aiohttp.ClientResponse:
+        try:
+            return await self._session.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=request.body,
+                allow_redirects=False,
+            )
+        except TimeoutError:
+            raise GatewayError(UPSTREAM_TIMEOUT) from None
+        except aiohttp.ClientConnectorDNSError as exc:
+            if isinstance(exc.os_error, RefusedAddress):
+                raise GatewayError(UPSTREAM_ADDRESS_REFUSED, f"{exc.os_error}.") from None
+            raise GatewayError(UPSTREAM_UNREACHABLE) from None
+        except aiohttp.ClientError:
+            raise GatewayError(UPSTREAM_UNREACHABLE) from None
+
+    async def _relay_whole(
+        self,
+        driver: Driver,
+        response: aiohttp.ClientResponse,
+        send: Send,
+        record: CallRecord,
+        extra_headers: Headers,
+        sent_at: float,
+    ) -> None:
+        try:
+            raw = await response.read()
+        except TimeoutError:
+            raise GatewayError(UPSTREAM_TIMEOUT) from None
+        except aiohttp.ClientError:
+            raise GatewayError(UPSTREAM_UNREACHABLE) from None
+        record.upstream_ms = (time.perf_counter() - sent_at) * 1000
+        if response.status >= 400:
+            status, body = driver.map_error(response.status, raw)
+        else:
+            translated = driver.parse_response(response.status, raw)
+            status, body = response.status, translated.body
+            if translated.usage:
+                record.usage.merge(translated.usage)
+        record.status = status
+        record.response_started = True
+        await send_whole(send, status, client_headers(response, extra_headers), body)
+
+
+class StreamRelay:
+    """Pass SSE events through as they arrive; a client disconnect closes the upstream."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        response: aiohttp.ClientResponse,
+        receive: Receive,
+        send: Send,
+        record: CallRecord,
+    ) -> None:
+        self._driver = driver
+        self._response = response
+        self._receive = receive
+        self._send = send
+        self._record = record
+        self._client_gone = False
+
+    async def run(self, headers: Headers, sent_at: float) -> None:
+        record = self._record
+        record.streamed = True
+        record.status = self._response.status
+        record.response_started = True
+        await self._send(
+            {"type": "http.response.start", "status": record.status, "headers": headers}
+        )
+        watcher = asyncio.create_task(self._watch_disconnect())
+        tail = b""
+        try:
+            tail = await self._pump()
+        except TimeoutError:
+            record.error_code = UPSTREAM_TIMEOUT.code
+        except aiohttp.ClientError:
+            record.error_code = UPSTREAM_UNREACHABLE.code
+        finally:
+            watcher.cancel()
+            record.upstream_ms = (time.perf_counter() - sent_at) * 1000
+        if self._client_gone:
+            record.status, record.error_code = 499, "client_disconnected"
+            return
+        await self._send({"type": "http.response.body", "body": tail, "more_body": False})
+
+    async def _pump(self) -> bytes:
+        splitter = EventSplitter()
+        driver, usage, send = self._driver, self._record.usage, self._send
+        async for chunk in self._response.content.iter_any():
+            out = []
+            for event in splitter.feed(chunk):
+                translated = driver.parse_stream_event(event)
+                if translated.usage:
+                    usage.merge(translated.usage)
+                if translated.body:
+                    out.append(translated.body)
+            if out:
+                await send({"type": "http.response.body", "body": b"".join(out), "more_body": True})
+            if self._client_gone:
+                break
+        return splitter.rest() + driver.stream_end()
+
+    async def _watch_disconnect(self) -> None:
+        while (await self._receive())["type"] != "http.disconnect":
+            pass
+        self._client_gone = True
+        self._response.close()  # ends the pump and drops the upstream connection

@@ -1,0 +1,193 @@
+"""The hot path: route, authenticate, authorize, limit, forward, meter — in that order."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import orjson
+
+from proxy.accesslog import AccessLog
+from proxy.asgi import (
+    JSON_CONTENT_TYPE,
+    ClientDisconnected,
+    Receive,
+    Scope,
+    Send,
+    header_map,
+    read_body,
+    send_whole,
+)
+from proxy.auth import authenticate, authorize
+from proxy.config import ProxyConfig
+from proxy.errors import GATEWAY_NOT_READY, INTERNAL_ERROR, GatewayError
+from proxy.forward import Forwarder, upstream_headers
+from proxy.policy_hooks import CallIdentity, Limiter, estimate_tokens
+from proxy.providers.base import Call
+from proxy.record import CallRecord
+from proxy.registry import Registry
+from proxy.routing import resolve
+from proxy.usage import UsageEvent, UsageSink, utc_now_iso
+
+log = logging.getLogger("proxy")
+
+
+class Gateway:
+    def __init__(
+        self,
+        config: ProxyConfig,
+        registry: Registry,
+        forwarder: Forwarder,
+        sink: UsageSink,
+        limiter: Limiter,
+        access_log: AccessLog | None,
+    ) -> None:
+        self._config = config
+        self._registry = registry
+        self._forwarder = forwarder
+        self._sink = sink
+        self._limiter = limiter
+        self._access_log = access_log
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        record = CallRecord(uuid.uuid4().hex, time.perf_counter(), scope["method"], scope["path"])
+        request_id_header = (b"x-request-id", record.request_id.encode())
+        try:
+            await self._serve(scope, receive, send, record, request_id_header)
+        except GatewayError as error:
+            record.status, record.error_code = error.status, error.code
+            if not record.response_started:
+                headers = [
+                    JSON_CONTENT_TYPE,
+                    request_id_header,
+                    *record.response_headers,
+                    *error.headers,
+                ]
+                await send_whole(send, error.status, headers, error.render())
+        except ClientDisconnected:
+            record.status, record.error_code = 499, "client_disconnected"
+        except Exception:
+            log.exception('{"event": "unhandled_error", "request_id": "%s"}', record.request_id)
+            record.status, record.error_code = 500, INTERNAL_ERROR.code
+            if not record.response_started:
+                error = GatewayError(INTERNAL_ERROR)
+                await send_whole(send, 500, [JSON_CONTENT_TYPE, request_id_header], error.render())
+        finally:
+            self._finish(record)
+
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        record: CallRecord,
+        request_id_header: tuple[bytes, bytes],
+    ) -> None:
+        if not self._registry.ready:
+            raise GatewayError(GATEWAY_NOT_READY)
+        method = record.method
+        live, operation = resolve(self._registry, self._config.default_tenant, method, record.path)
+        snapshot = live.snapshot
+        record.deployment, record.operation = snapshot, operation
+        headers = header_map(scope)
+        key = await authenticate(
+            self._registry, self._config.key_pepper, headers, snapshot.tenant_slug
+        )
+        record.key = key
+        grant = authorize(snapshot, key)
+        endpoint, credential = live.endpoint_for(key.key_type)
+        limit = snapshot.request_size_limit or self._config.max_body_bytes
+        body = await read_body(receive, headers.get("content-length"), limit)
+        payload = _json_object(body)
+        model = payload.get("model") if payload else None
+        record.model_requested = model if isinstance(model, str) else ""
+        stream = payload is not None and payload.get("stream") is True
+        call = Call(
+            vendor=snapshot.vendor,
+            endpoint=endpoint,
+            credential=credential,
+            method=method,
+            operation=operation,
+            query=scope["query_string"].decode("latin-1"),
+            headers=upstream_headers(headers),
+            body=body,
+            payload=payload,
+            stream=stream,
+            client_wants_usage=stream and _asks_for_usage(payload),
+        )
+        driver = live.driver(call)
+        upstream_request = driver.build_request()
+        identity = CallIdentity(
+            record.request_id, snapshot, key, grant, operation, record.model_requested, payload
+        )
+        admission = await self._limiter.admit(identity, estimate_tokens(payload, len(body)))
+        record.quota_exceeded = admission.quota_exceeded
+        record.response_headers = admission.headers
+        try:
+            await self._forwarder.relay(
+                driver,
+                upstream_request,
+                receive,
+                send,
+                record,
+                [request_id_header, *admission.headers],
+            )
+        finally:
+            await self._settle(identity, admission, record)
+
+    async def _settle(self, identity: CallIdentity, admission: Any, record: CallRecord) -> None:
+        try:
+            await self._limiter.settle(identity, admission, record.usage, record.status)
+        except Exception:
+            log.exception('{"event": "settle_failed", "request_id": "%s"}', record.request_id)
+
+    def _finish(self, record: CallRecord) -> None:
+        event = usage_event(record, self._config.environment)
+        self._sink.emit(event)
+        if self._access_log is not None:
+            self._access_log.write(record, event)
+
+
+def usage_event(record: CallRecord, environment: str) -> UsageEvent:
+    deployment, key, usage = record.deployment, record.key, record.usage
+    return UsageEvent(
+        request_id=record.request_id,
+        ts=utc_now_iso(),
+        status=record.status,
+        total_latency_ms=round((time.perf_counter() - record.started) * 1000, 3),
+        tenant_id=deployment.tenant_id if deployment else (key.tenant_id if key else None),
+        api_id=deployment.api_id if deployment else None,
+        revision_id=deployment.revision_id if deployment else None,
+        application_id=key.application_id if key else None,
+        key_id=key.key_id if key else None,
+        key_type=key.key_type if key else "",
+        environment=environment,
+        vendor=deployment.vendor.slug if deployment else "",
+        model_requested=record.model_requested,
+        model_answered=usage.model,
+        operation=record.operation,
+        error_code=record.error_code,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        total_tokens=usage.total_tokens,
+        upstream_latency_ms=None if record.upstream_ms is None else round(record.upstream_ms, 3),
+        streamed=record.streamed,
+        quota_exceeded=record.quota_exceeded,
+    )
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    if not body or body[:1] not in (b"{", b" ", b"\n", b"\r", b"\t"):
+        return None
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _asks_for_usage(payload: dict[str, Any] | None) -> bool:
+    options = payload.get("stream_options") if payload else None
+    return isinstance(options, dict) and options.get("include_usage") is True

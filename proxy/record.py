@@ -1,0 +1,28 @@
+"""What the gateway learns about one call as it goes: the source of its usage event and log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from proxy.contract import DeploymentSnapshot, KeySnapshot
+from proxy.providers.base import Usage
+
+
+@dataclass(slots=True)
+class CallRecord:
+    request_id: str
+    started: float
+    method: str
+    path: str
+    status: int = 500
+    error_code: str = ""
+    deployment: DeploymentSnapshot | None = None
+    key: KeySnapshot | None = None
+    operation: str = ""
+    model_requested: str = ""
+    usage: Usage = field(default_factory=Usage)
+    upstream_ms: float | None = None
+    streamed: bool = False
+    quota_exceeded: bool = False
+    response_started: bool = False
+    response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits

@@ -1,0 +1,241 @@
+"""Serializers of the publisher REST API. Provider keys are write-only: an endpoint only ever
+answers `has_api_key`."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core import selectors
+from core.api.base import StrictSerializer
+from core.models import (
+    AiApi,
+    ApiType,
+    Deployment,
+    Endpoint,
+    LifecycleEvent,
+    Plan,
+    Revision,
+    SubscriptionStatus,
+)
+from core.services.lifecycle import ACTION_NAMES, allowed_transitions
+
+# Output
+
+
+class EndpointSerializer(serializers.ModelSerializer):
+    has_api_key = serializers.BooleanField(source="has_credential", read_only=True)
+
+    class Meta:
+        model = Endpoint
+        fields = ["kind", "url", "settings", "has_api_key", "updated_at"]
+
+
+class ApiSerializer(serializers.ModelSerializer):
+    vendor = serializers.CharField(source="vendor_version.vendor.slug", read_only=True)
+    vendor_version = serializers.CharField(source="vendor_version.version", read_only=True)
+    route = serializers.CharField(source="resolved_context", read_only=True)
+    endpoints = EndpointSerializer(many=True, read_only=True)
+    allowed_plans = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = AiApi
+        fields = [
+            "id",
+            "uuid",
+            "name",
+            "context",
+            "version",
+            "route",
+            "vendor",
+            "vendor_version",
+            "api_type",
+            "description",
+            "tags",
+            "lifecycle_state",
+            "allowed_plans",
+            "backend_limits",
+            "request_size_limit",
+            "gateway_settings",
+            "endpoints",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class TransitionSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    action = serializers.CharField()
+
+
+class LifecycleEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = LifecycleEvent
+        fields = ["from_state", "to_state", "actor", "note", "created_at"]
+
+
+class LifecycleSerializer(serializers.Serializer):
+    state = serializers.CharField(source="lifecycle_state")
+    allowed_transitions = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    @extend_schema_field(TransitionSerializer(many=True))
+    def get_allowed_transitions(self, api) -> list[dict]:
+        return [
+            {"state": state, "action": ACTION_NAMES[state]}
+            for state in allowed_transitions(api.lifecycle_state)
+        ]
+
+    @extend_schema_field(LifecycleEventSerializer(many=True))
+    def get_history(self, api) -> list[dict]:
+        return LifecycleEventSerializer(selectors.lifecycle_history(api), many=True).data
+
+
+def public_endpoint(endpoint: dict | None) -> dict | None:
+    """A frozen endpoint with its encrypted key replaced by whether it has one."""
+    if endpoint is None:
+        return None
+    return {
+        "url": endpoint["url"],
+        "settings": endpoint.get("settings", {}),
+        "has_api_key": bool(endpoint.get("credential")),
+    }
+
+
+def public_config(config: dict) -> dict:
+    """A revision's configuration without the encrypted provider keys."""
+    endpoints = config.get("endpoints", {})
+    return {**config, "endpoints": {kind: public_endpoint(ep) for kind, ep in endpoints.items()}}
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    deployed_to = serializers.SerializerMethodField()
+    config = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Revision
+        fields = ["number", "description", "created_by", "created_at", "deployed_to", "config"]
+
+    def get_deployed_to(self, revision) -> list[str]:
+        return sorted(d.environment.slug for d in revision.deployments.all())
+
+    def get_config(self, revision) -> dict:
+        return public_config(revision.config)
+
+
+class DeploymentSerializer(serializers.ModelSerializer):
+    environment = serializers.CharField(source="environment.slug")
+    revision = serializers.IntegerField(source="revision.number")
+    deployed_by = serializers.CharField(source="deployed_by.username", default=None)
+    gateway_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deployment
+        fields = ["environment", "revision", "deployed_by", "deployed_at", "gateway_url"]
+
+    def get_gateway_url(self, deployment) -> str:
+        return selectors.gateway_url(deployment.api, deployment.environment)
+
+
+# Input
+
+
+class ApiCreateInput(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    context = serializers.CharField(max_length=200)
+    version = serializers.CharField(max_length=30)
+    vendor = serializers.SlugField(help_text="Vendor slug, e.g. openai, azure-openai, mistral.")
+    vendor_version = serializers.CharField(
+        max_length=50, required=False, help_text="Vendor version; the newest when omitted."
+    )
+    description = serializers.CharField(required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    api_type = serializers.ChoiceField(ApiType.choices, required=False)
+    endpoint_url = serializers.CharField(
+        max_length=500,
+        required=False,
+        help_text="URL for both endpoints; the vendor's base URL when omitted.",
+    )
+
+
+class LimitsInput(StrictSerializer):
+    requests = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    total_tokens = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    prompt_tokens = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    completion_tokens = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    unit_seconds = serializers.IntegerField(min_value=1, required=False)
+    stop_on_quota = serializers.BooleanField(required=False)
+
+
+class BackendLimitsInput(StrictSerializer):
+    production = LimitsInput(required=False, allow_null=True)
+    sandbox = LimitsInput(required=False, allow_null=True)
+
+
+class ApiUpdateInput(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50))
+    api_type = serializers.ChoiceField(ApiType.choices)
+    backend_limits = BackendLimitsInput()
+    request_size_limit = serializers.IntegerField(min_value=1, allow_null=True)
+    gateway_settings = serializers.DictField()
+    allowed_plans = serializers.PrimaryKeyRelatedField(many=True, queryset=Plan.objects.none())
+
+    def __init__(self, *args, tenant=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if tenant is not None:  # None only while the schema is generated
+            self.fields["allowed_plans"].child_relation.queryset = selectors.plans(tenant)
+
+
+class EndpointInput(StrictSerializer):
+    url = serializers.CharField(max_length=500, required=False)
+    api_key = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=4096,
+        help_text="The provider key; stored encrypted and never returned.",
+    )
+    clear_api_key = serializers.BooleanField(required=False, help_text="Remove the stored key.")
+    settings = serializers.DictField(required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        if "api_key" in attrs and attrs.get("clear_api_key"):
+            raise serializers.ValidationError(
+                {"clear_api_key": ["Send either api_key or clear_api_key, not both."]}
+            )
+        return attrs
+
+
+class LifecycleInput(StrictSerializer):
+    action = serializers.CharField(
+        required=False, help_text="Target state (e.g. PUBLISHED) or its action name (Publish)."
+    )
+    state = serializers.CharField(required=False, help_text="Target state, e.g. PUBLISHED.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        wanted = attrs.get("state") or attrs.get("action")
+        if not wanted:
+            raise serializers.ValidationError({"state": ["Send state (or action)."]})
+        by_action = {name.lower(): state for state, name in ACTION_NAMES.items()}
+        to_state = by_action.get(wanted.strip().lower(), wanted.strip().upper())
+        return {"to_state": to_state, "note": attrs.get("note", "")}
+
+
+class RevisionInput(StrictSerializer):
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class DeployInput(StrictSerializer):
+    revision = serializers.IntegerField(min_value=1, help_text="Revision number to deploy.")
+    environment = serializers.SlugField(required=False, help_text="Environment slug; default.")
+
+
+class SubscriptionStatusInput(StrictSerializer):
+    status = serializers.ChoiceField(SubscriptionStatus.choices)

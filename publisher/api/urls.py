@@ -1,0 +1,33 @@
+"""Publisher routes, mounted under /api/v1/tenants/{tenant_slug}/apis/."""
+
+from django.urls import path
+
+from publisher.api import releases, views
+
+API = "<int:api_id>/"
+
+urlpatterns = [
+    path("", views.ApiListView.as_view(), name="apis"),
+    path(API, views.ApiDetailView.as_view(), name="api"),
+    path(API + "endpoints/", views.EndpointListView.as_view(), name="api-endpoints"),
+    path(API + "endpoints/<str:kind>/", views.EndpointDetailView.as_view(), name="api-endpoint"),
+    path(API + "lifecycle/", views.LifecycleView.as_view(), name="api-lifecycle"),
+    path(API + "revisions/", releases.RevisionListView.as_view(), name="api-revisions"),
+    path(
+        API + "revisions/<int:number>/", releases.RevisionDetailView.as_view(), name="api-revision"
+    ),
+    path(API + "deployments/", releases.DeploymentListView.as_view(), name="api-deployments"),
+    path(
+        API + "deployments/<slug:environment>/",
+        releases.DeploymentDetailView.as_view(),
+        name="api-deployment",
+    ),
+    path(
+        API + "subscriptions/", releases.ApiSubscriptionListView.as_view(), name="api-subscriptions"
+    ),
+    path(
+        API + "subscriptions/<int:subscription_id>/",
+        releases.ApiSubscriptionDetailView.as_view(),
+        name="api-subscription",
+    ),
+]

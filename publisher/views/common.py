@@ -1,0 +1,85 @@
+"""What every publisher view shares: access checks, tenant-scoped lookups, partial rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core.models import AiApi
+from core.permissions import PERMISSIONS, can
+
+View = Callable[..., HttpResponse]
+
+
+def roles_needed(permission: str) -> str:
+    roles = sorted(PERMISSIONS[permission])
+    return " or ".join([*roles, "admin"]) if roles else "admin"
+
+
+def forbidden(request: HttpRequest, permission: str) -> HttpResponse:
+    context = {"permission": permission, "roles_needed": roles_needed(permission)}
+    return render(request, "publisher/forbidden.html", context, status=403)
+
+
+def portal_view(permission: str = "api.view") -> Callable[[View], View]:
+    """Sign-in required; without the permission the page answers 403."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not can(request.membership, permission):
+                return forbidden(request, permission)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def api_view(permission: str = "api.view") -> Callable[[View], View]:
+    """Like portal_view, and passes the tenant's API named in the URL (another tenant's: 404)."""
+
+    def decorator(view: View) -> View:
+        @portal_view("api.view")
+        @wraps(view)
+        def wrapped(request: HttpRequest, api_uuid, *args, **kwargs) -> HttpResponse:
+            api = get_object_or_404(
+                request.tenant.apis.select_related("vendor_version__vendor"), uuid=api_uuid
+            )
+            if not can(request.membership, permission):
+                return forbidden(request, permission)
+            return view(request, api, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require_perm(request: HttpRequest, permission: str) -> HttpResponse | None:
+    """A 403 response when the member lacks the permission, else None."""
+    return None if can(request.membership, permission) else forbidden(request, permission)
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict, *, partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The whole page, or only the named partial when htmx asked for it."""
+    name = f"{template}#{partial}" if partial and request.htmx else template
+    return render(request, name, context, status=status)
+
+
+def finish(request: HttpRequest, message: str, url: str) -> HttpResponse | None:
+    """Record the confirmation; a plain form post redirects, an htmx one re-renders (None)."""
+    messages.success(request, message)
+    return None if request.htmx else redirect(url)
+
+
+def status_of(*forms) -> int:
+    return 400 if any(form is not None and form.errors for form in forms) else 200

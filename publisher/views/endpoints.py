@@ -1,0 +1,128 @@
+"""API Configurations › Endpoints: production and sandbox URLs with write-only provider keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from core.errors import TollgateError
+from core.models import AiApi, Endpoint, EndpointKind, VendorVersion
+from core.services import apis as api_services
+from core.permissions import can
+from core.services.apis import UNCHANGED
+from publisher.forms import EndpointForm, apply_errors
+from publisher.views.common import api_view, finish, render_page, require_perm, status_of
+
+TEMPLATE = "publisher/api_endpoints.html"
+
+
+@dataclass
+class EndpointCard:
+    kind: str
+    label: str
+    endpoint: Endpoint | None
+    form: EndpointForm
+
+
+def is_azure(vendor_version: VendorVersion) -> bool:
+    return vendor_version.driver.startswith("azure")
+
+
+def key_note(vendor_version: VendorVersion) -> str:
+    """How the gateway hands the provider key to the provider, in words."""
+    name, prefix = vendor_version.auth_name, vendor_version.auth_prefix
+    if vendor_version.auth_scheme == "none":
+        return "This provider takes no key."
+    if vendor_version.auth_scheme == "query":
+        return f"The gateway sends the key as the “{name}” query parameter."
+    if prefix.strip():
+        return (
+            f"The gateway sends the key in the “{name}” header as “{prefix}<key>”: "
+            f"enter the key alone, “{prefix.strip()}” is prepended."
+        )
+    return f"The gateway sends the key as is in the “{name}” header."
+
+
+def _initial(endpoint: Endpoint | None) -> dict:
+    if endpoint is None:
+        return {}
+    return {"url": endpoint.url, **{k: v for k, v in endpoint.settings.items() if v}}
+
+
+def _cards(api: AiApi, posted: EndpointForm | None = None) -> list[EndpointCard]:
+    current = {ep.kind: ep for ep in api.endpoints.all()}
+    azure = is_azure(api.vendor_version)
+    cards = []
+    for kind in EndpointKind:
+        form = posted if posted is not None and posted.prefix == kind.value else EndpointForm(
+            initial=_initial(current.get(kind.value)), kind=kind.value, azure=azure
+        )
+        endpoint = current.get(kind.value)
+        if not (endpoint and endpoint.has_credential):
+            form.fields["credential"].label = "Provider API key"
+            form.fields["credential"].help_text = "The key your provider gave you."
+        cards.append(EndpointCard(kind.value, kind.label, endpoint, form))
+    return cards
+
+
+def _save(request: HttpRequest, api: AiApi, kind: str, form: EndpointForm) -> str:
+    data = form.cleaned_data
+    credential = UNCHANGED
+    if data["clear_credential"]:
+        credential = None
+    elif data["credential"]:
+        credential = data["credential"]
+    settings = UNCHANGED
+    if is_azure(api.vendor_version):
+        settings = {k: data[k] for k in ("deployment", "api_version") if data.get(k)}
+    api_services.set_endpoint(
+        api=api, kind=kind, actor=request.user, url=data["url"], credential=credential,
+        settings=settings,
+    )
+    key_change = {None: " and removed its key", UNCHANGED: ""}.get(credential, " and its new key")
+    return f"Saved the {kind} endpoint{key_change}."
+
+
+def _handle_post(request: HttpRequest, api: AiApi) -> tuple[str | None, EndpointForm | None]:
+    """Returns (confirmation, form with errors or None)."""
+    kind = request.POST.get("kind", "")
+    if kind not in EndpointKind.values:
+        return None, None
+    if request.POST.get("action") == "remove":
+        api_services.set_endpoint(api=api, kind=kind, actor=request.user, url=None)
+        return f"Removed the {kind} endpoint.", None
+    form = EndpointForm(request.POST, kind=kind, azure=is_azure(api.vendor_version))
+    if not form.is_valid():
+        return None, form
+    try:
+        return _save(request, api, kind, form), None
+    except TollgateError as exc:
+        apply_errors(form, exc)
+        return None, form
+
+
+@api_view("api.view")
+def endpoints(request: HttpRequest, api: AiApi) -> HttpResponse:
+    form = None
+    if request.method == "POST":
+        if denied := require_perm(request, "api.update"):
+            return denied
+        confirmation, form = _handle_post(request, api)
+        if confirmation and (done := finish(request, confirmation, request.path)):
+            return done
+    cards = _cards(api, form)
+    posted_kind = request.POST.get("kind")
+    context = {
+        "api": api,
+        "section": "endpoints",
+        "cards": cards,
+        "card": next((card for card in cards if card.kind == posted_kind), None),
+        "key_note": key_note(api.vendor_version),
+        "azure": is_azure(api.vendor_version),
+        "can_edit": can(request.membership, "api.update"),
+        "action_url": reverse("publisher:endpoints", kwargs={"api_uuid": api.uuid}),
+    }
+    partial = "card" if context["card"] else None
+    return render_page(request, TEMPLATE, context, partial=partial, status=status_of(form))

@@ -1,0 +1,129 @@
+"""REST API fixtures: a populated world per tenant, clients per persona."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.api.auth import create_token
+from core.models import Vendor, VendorVersion
+from core.services import access, deployments, tenants
+from tests.core.builders import deploy, make_api, move_to, plan_named
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """Every kind of object the REST API exposes, in one tenant."""
+
+    tenant: object
+    api: object  # published, deployed to `default` (revision 1), subscribed by `app`
+    other_api: object  # published, nobody subscribed
+    draft_api: object  # CREATED, no subscriptions: deletable, publishable
+    spare_revision: object  # revision 2 of `api`, not deployed
+    plan: object  # Gold, used by `subscription`
+    other_plan: object  # Silver
+    spare_plan: object  # no subscriptions: deletable
+    spare_environment: object  # no deployments: deletable
+    app: object  # owned by the tenant's developer
+    subscription: object
+    key: object
+    member: object  # a plain subscriber who can be changed or removed
+    vendor: object  # the tenant's own custom vendor
+    token: object  # the developer's personal access token
+
+
+def build_world(tenant, *, admin, creator, publisher, developer, member, env_slug: str) -> World:
+    api = move_to(make_api(tenant, creator, name="Chat"), "PUBLISHED", publisher)
+    deploy(api, publisher)
+    spare_revision = deployments.create_revision(api=api, actor=publisher)
+    other_api = move_to(
+        make_api(tenant, creator, name="Embed", context="embed"), "PUBLISHED", publisher
+    )
+    draft_api = make_api(tenant, creator, name="Draft", context="draft")
+    spare_plan = tenants.save_plan(tenant=tenant, actor=admin, name="Spare", request_limit=5)
+    spare_environment = tenants.save_environment(
+        tenant=tenant, actor=admin, slug=env_slug, name="Staging"
+    )
+    app = access.create_application(tenant=tenant, owner=developer, name="Dev app")
+    sub = access.subscribe(app=app, api=api, plan=plan_named(tenant, "Gold"), actor=developer)
+    key, _ = access.generate_key(app=app, key_type="production", actor=developer)
+    tenants.add_member(tenant=tenant, user=member, roles=["subscriber"], actor=admin)
+    token, _ = create_token(user=developer, name="script")
+    return World(
+        tenant=tenant,
+        api=api,
+        other_api=other_api,
+        draft_api=draft_api,
+        spare_revision=spare_revision,
+        plan=plan_named(tenant, "Gold"),
+        other_plan=plan_named(tenant, "Silver"),
+        spare_plan=spare_plan,
+        spare_environment=spare_environment,
+        app=app,
+        subscription=sub,
+        key=key,
+        member=member,
+        vendor=custom_vendor(tenant),
+        token=token,
+    )
+
+
+def custom_vendor(tenant) -> Vendor:
+    """Custom vendors have no write service yet (the providers work adds it)."""
+    vendor = Vendor.objects.create(tenant=tenant, slug=f"{tenant.slug}-llm", name="In-house LLM")
+    VendorVersion.objects.create(
+        vendor=vendor,
+        version="v1",
+        driver="openai",
+        base_url="https://llm.example.com/v1",
+        api_definition={"openapi": "3.0.3", "paths": {}},
+    )
+    return vendor
+
+
+@dataclass
+class Worlds:
+    own: World
+    other: World
+
+
+@pytest.fixture
+def worlds(personas, django_user_model) -> Worlds:
+    p = personas
+    own = build_world(
+        p.tenant,
+        admin=p.admin,
+        creator=p.creator,
+        publisher=p.publisher,
+        developer=p.subscriber,
+        env_slug="staging",
+        member=django_user_model.objects.create_user("member1", "member@acme.test", "pw"),
+    )
+    other = build_world(
+        p.outsider_tenant,
+        admin=p.outsider,
+        creator=p.outsider,
+        publisher=p.outsider,
+        developer=p.outsider,
+        env_slug="globex-staging",
+        member=django_user_model.objects.create_user("member2", "member@globex.test", "pw"),
+    )
+    return Worlds(own, other)
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make

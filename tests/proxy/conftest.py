@@ -1,0 +1,116 @@
+"""Real proxy processes against the mock provider, fed snapshots through Redis or SQLite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.proxy.support import (
+    Process,
+    RedisRegistry,
+    SqliteRegistry,
+    start_mock,
+    start_proxy,
+)
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+class MockProvider:
+    def __init__(self, process: Process) -> None:
+        self.url = process.url
+
+    def requests(self) -> list[dict]:
+        return httpx.get(f"{self.url}/_mock/requests", timeout=5).json()["requests"]
+
+    def clear(self) -> None:
+        httpx.delete(f"{self.url}/_mock/requests", timeout=5)
+
+
+@pytest.fixture(scope="session")
+def proxy_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("proxy-logs")
+
+
+@pytest.fixture(scope="session")
+def _mock_process(proxy_logs: Path) -> Iterator[Process]:
+    process = start_mock(proxy_logs)
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def mock(_mock_process: Process) -> MockProvider:
+    provider = MockProvider(_mock_process)
+    provider.clear()
+    return provider
+
+
+def _require_redis() -> None:
+    if not REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def _redis_proxies(_mock_process: Process, proxy_logs: Path) -> Iterator[list[Process]]:
+    _require_redis()
+    proxies = [start_proxy(proxy_logs, REDIS_URL=REDIS_URL) for _ in range(2)]
+    yield proxies
+    for process in proxies:
+        process.stop()
+
+
+@pytest.fixture
+def proxies(_redis_proxies: list[Process]) -> list[Process]:
+    """Two proxy processes sharing the test Redis."""
+    return _redis_proxies
+
+
+@pytest.fixture
+def proxy(proxies: list[Process]) -> Process:
+    return proxies[0]
+
+
+@pytest.fixture
+def registry() -> RedisRegistry:
+    _require_redis()
+    return RedisRegistry(REDIS_URL)
+
+
+@pytest.fixture(scope="session")
+def strict_proxy(_mock_process: Process, proxy_logs: Path) -> Iterator[Process]:
+    """Production SSRF rules (no private upstreams) and a test limiter on the seam."""
+    _require_redis()
+    process = start_proxy(
+        proxy_logs,
+        REDIS_URL=REDIS_URL,
+        ALLOW_PRIVATE_UPSTREAMS="false",
+        PROXY_LIMITER="tests.proxy.refusing_limiter:ModelLimiter",
+    )
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def _embedded(
+    _mock_process: Process, proxy_logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Process, SqliteRegistry]]:
+    path = tmp_path_factory.mktemp("embedded") / "tollgate.sqlite3"
+    store = SqliteRegistry(path)
+    process = start_proxy(proxy_logs, REDIS_URL=None, DATABASE_URL=f"sqlite:///{path}")
+    yield process, store
+    process.stop()
+
+
+@pytest.fixture
+def embedded_proxy(_embedded: tuple[Process, SqliteRegistry]) -> Process:
+    return _embedded[0]
+
+
+@pytest.fixture
+def embedded_registry(_embedded: tuple[Process, SqliteRegistry]) -> SqliteRegistry:
+    return _embedded[1]

@@ -1,0 +1,350 @@
+"""Test helpers for the proxy: snapshot builders, registry writers, and real processes."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import orjson
+import redis
+
+from proxy.contract import (
+    INVALIDATION_CHANNEL,
+    Auth,
+    DeploymentSnapshot,
+    Endpoint,
+    KeySnapshot,
+    Operation,
+    SubscriptionGrant,
+    Vendor,
+    deployment_key,
+)
+from proxy.crypto import KeyRing, key_digest
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "proxy-test-secret"
+KEYRING = KeyRing([], SECRET)
+PORTS = iter(range(18200, 18999))
+_versions = itertools.count(1)
+_ids = itertools.count(1000)
+
+VENDORS = {
+    "openai": Vendor(
+        "openai", "OpenAI", "v1", "openai", Auth("header", "Authorization", "Bearer ")
+    ),
+    "azure": Vendor(
+        "azure-openai",
+        "Azure OpenAI",
+        "2024-10-21",
+        "azure-openai",
+        Auth("header", "api-key", ""),
+        settings={"api_version": "2024-10-21"},
+    ),
+    "mistral": Vendor(
+        "mistral", "Mistral", "v1", "mistral", Auth("header", "Authorization", "Bearer ")
+    ),
+}
+OPERATIONS = (
+    Operation("POST", "/chat/completions"),
+    Operation("POST", "/completions"),
+    Operation("POST", "/embeddings"),
+    Operation("GET", "/models"),
+    Operation("GET", "/models/{model}"),
+)
+MOCK_PATHS = {"openai": "/openai/v1", "azure": "/azure", "mistral": "/mistral/v1"}
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port left in 18200-18999")
+
+
+def next_id() -> int:
+    return next(_ids)
+
+
+def provider_key(name: str) -> str:
+    return f"sk-provider-{name}-{next_id()}"
+
+
+def make_deployment(
+    mock_url: str,
+    *,
+    vendor: str = "openai",
+    tenant: str = "default",
+    tenant_id: int = 1,
+    lifecycle: str = "PUBLISHED",
+    production_key: str | None = None,
+    sandbox_key: str | None = None,
+    production_url: str | None = None,
+    endpoint_settings: dict | None = None,
+    request_size_limit: int | None = None,
+    route: str | None = None,
+    operations: tuple[Operation, ...] = OPERATIONS,
+) -> DeploymentSnapshot:
+    """A deployment of a fresh API on the mock provider (production, and sandbox if keyed)."""
+    api_id = next_id()
+    url = production_url or mock_url + MOCK_PATHS[vendor]
+    production = Endpoint(
+        url, KEYRING.encrypt(production_key or provider_key("prod")), endpoint_settings or {}
+    )
+    sandbox = None
+    if sandbox_key:
+        sandbox = Endpoint(
+            mock_url + MOCK_PATHS[vendor], KEYRING.encrypt(sandbox_key), endpoint_settings or {}
+        )
+    return DeploymentSnapshot(
+        version=next(_versions),
+        environment="default",
+        tenant_id=tenant_id,
+        tenant_slug=tenant,
+        api_id=api_id,
+        api_uuid=f"uuid-{api_id}",
+        api_name=f"api-{api_id}",
+        api_version="1.0.0",
+        route=route or f"api{api_id}/1.0.0",
+        revision_id=api_id * 10,
+        revision_number=1,
+        lifecycle_state=lifecycle,
+        api_type="native",
+        vendor=VENDORS[vendor],
+        operations=operations,
+        production=production,
+        sandbox=sandbox,
+        request_size_limit=request_size_limit,
+    )
+
+
+def make_key(
+    *,
+    subscriptions: dict[int, str] | None = None,
+    key_type: str = "production",
+    tenant: str = "default",
+    tenant_id: int = 1,
+    expires_at: float | None = None,
+) -> tuple[str, KeySnapshot]:
+    """A caller key (plain text) and its snapshot; subscriptions maps api_id -> status."""
+    key_id = next_id()
+    plain = f"tg_{key_type[0]}_{key_id:012d}secret{key_id}"
+    grants = {
+        str(api_id): SubscriptionGrant(key_id * 10 + i, 1, "Unlimited", status)
+        for i, (api_id, status) in enumerate((subscriptions or {}).items())
+    }
+    snapshot = KeySnapshot(
+        version=next(_versions),
+        digest=key_digest(SECRET, plain),
+        key_id=key_id,
+        tenant_id=tenant_id,
+        tenant_slug=tenant,
+        application_id=key_id + 1,
+        application_name=f"app-{key_id}",
+        key_type=key_type,
+        expires_at=expires_at,
+        subscriptions=grants,
+    )
+    return plain, snapshot
+
+
+def with_lifecycle(deployment: DeploymentSnapshot, state: str) -> DeploymentSnapshot:
+    return replace(deployment, lifecycle_state=state, version=next(_versions))
+
+
+class RedisRegistry:
+    """Writes snapshots the way core/registry does: store, then PUBLISH an invalidation."""
+
+    def __init__(self, url: str) -> None:
+        self.client = redis.Redis.from_url(url)
+
+    def _notify(self, kind: str, key: str) -> None:
+        self.client.publish(INVALIDATION_CHANNEL, orjson.dumps({"kind": kind, "key": key}))
+
+    def put_deployment(self, snapshot: DeploymentSnapshot) -> None:
+        self.client.hset("tg:reg:deployment", snapshot.key, snapshot.to_json())
+        self._notify("deployment", snapshot.key)
+
+    def remove_deployment(self, snapshot: DeploymentSnapshot) -> None:
+        self.client.hdel("tg:reg:deployment", snapshot.key)
+        self._notify("deployment", snapshot.key)
+
+    def put_key(self, snapshot: KeySnapshot) -> None:
+        self.client.set(f"tg:reg:key:{snapshot.digest}", snapshot.to_json())
+        self._notify("key", snapshot.digest)
+
+    def revoke_key(self, snapshot: KeySnapshot) -> None:
+        self.client.delete(f"tg:reg:key:{snapshot.digest}")
+        self._notify("key", snapshot.digest)
+
+    def usage_events(self) -> list[dict]:
+        return [orjson.loads(fields[b"e"]) for _, fields in self.client.xrange("tg:usage")]
+
+
+REGISTRY_DDL = """
+CREATE TABLE IF NOT EXISTS tollgate_registry (
+    id integer PRIMARY KEY AUTOINCREMENT, kind varchar(20) NOT NULL, key varchar(300) NOT NULL,
+    body text NOT NULL, version bigint NOT NULL, updated_at datetime NOT NULL,
+    UNIQUE (kind, key));
+CREATE TABLE IF NOT EXISTS core_usageevent (
+    id integer PRIMARY KEY AUTOINCREMENT, request_id varchar(64) NOT NULL UNIQUE,
+    ts datetime NOT NULL, tenant_id bigint NULL, api_id bigint NULL, revision_id bigint NULL,
+    application_id bigint NULL, key_id bigint NULL, key_type varchar(10) NOT NULL,
+    environment varchar(63) NOT NULL, vendor varchar(63) NOT NULL,
+    model_requested varchar(200) NOT NULL, model_answered varchar(200) NOT NULL,
+    operation varchar(100) NOT NULL, status smallint unsigned NOT NULL CHECK (status >= 0),
+    error_code varchar(63) NOT NULL, prompt_tokens integer unsigned NOT NULL,
+    completion_tokens integer unsigned NOT NULL, total_tokens integer unsigned NOT NULL,
+    upstream_latency_ms real NULL, total_latency_ms real NOT NULL, streamed bool NOT NULL,
+    quota_exceeded bool NOT NULL);
+"""
+
+
+class SqliteRegistry:
+    """The embedded store as the Django models lay it out, in a SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(REGISTRY_DDL)
+
+    def _put(self, kind: str, key: str, body: str) -> None:
+        self.db.execute(
+            "INSERT INTO tollgate_registry (kind, key, body, version, updated_at) "
+            "VALUES (?, ?, ?, ?, datetime('now')) ON CONFLICT (kind, key) DO UPDATE SET "
+            "body = excluded.body, version = excluded.version",
+            (kind, key, body, next(_versions)),
+        )
+
+    def put_deployment(self, snapshot: DeploymentSnapshot) -> None:
+        self._put("deployment", snapshot.key, snapshot.to_json().decode())
+
+    def remove_deployment(self, snapshot: DeploymentSnapshot) -> None:
+        self._put("deployment", snapshot.key, "")
+
+    def put_key(self, snapshot: KeySnapshot) -> None:
+        self._put("key", snapshot.digest, snapshot.to_json().decode())
+
+    def revoke_key(self, snapshot: KeySnapshot) -> None:
+        self._put("key", snapshot.digest, "")
+
+    def usage_rows(self) -> list[dict]:
+        cursor = self.db.execute("SELECT * FROM core_usageevent ORDER BY id")
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def base_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(
+        {
+            "SECRET_KEY": SECRET,
+            "TOLLGATE_KEY_PEPPER": SECRET,
+            "TOLLGATE_FERNET_KEYS": "",
+            "ALLOW_PRIVATE_UPSTREAMS": "true",
+            "ALLOW_HTTP_UPSTREAMS": "true",
+            "GATEWAY_ENVIRONMENT": "default",
+            "DEFAULT_TENANT": "default",
+            "PROXY_USAGE_FLUSH_INTERVAL": "0.05",
+            "PROXY_READ_TIMEOUT": "2",
+            "PROXY_CONNECT_TIMEOUT": "2",
+            "PYTHONPATH": str(REPO),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+class Process:
+    """A child process on a port, waited for on a URL and stopped by its own pid."""
+
+    def __init__(self, args: list[str], port: int, env: dict[str, str], log: Path) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = log
+        with log.open("wb") as output:  # the child keeps its own descriptor
+            self._proc = subprocess.Popen(
+                [sys.executable, *args],
+                cwd=REPO,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_for(self, path: str, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"process exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(self.url + path, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.url}{path} never answered 200:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
+def start_mock(log_dir: Path) -> Process:
+    port = free_port()
+    process = Process(
+        ["-m", "tests.mock_provider", "--port", str(port)],
+        port,
+        base_env(),
+        log_dir / f"mock-{port}.log",
+    )
+    process.wait_for("/_mock/health")
+    return process
+
+
+def start_proxy(log_dir: Path, *, ready: bool = True, **env: str) -> Process:
+    port = free_port()
+    process = Process(
+        ["-m", "proxy", "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
+    )
+    process.wait_for("/readyz" if ready else "/healthz")
+    return process
+
+
+def deployment_key_for(snapshot: DeploymentSnapshot) -> str:
+    return deployment_key(snapshot.environment, snapshot.tenant_slug, snapshot.route)
+
+
+def eventually(check, timeout: float = 2.0, interval: float = 0.02):
+    """Retry `check` until it returns a truthy value; return it (or raise its last error)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+            if result:
+                return result
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+def wait_routed(proxy_url: str, route_path: str, tenant_prefix: str = "") -> None:
+    """Wait until a proxy knows a deployment (an unauthenticated call stops answering 404)."""
+    url = f"{proxy_url}{tenant_prefix}/{route_path}/models"
+    eventually(lambda: httpx.get(url, timeout=2).status_code != 404)

@@ -1,0 +1,90 @@
+"""Who may open and change what in the publisher portal, as one table (pretix style)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from publisher import urls as publisher_urls
+
+API_PAGES = ("overview", "endpoints", "policies", "deploy", "lifecycle", "subscriptions",
+             "analytics")
+SETTINGS_PAGES = ("members", "plans", "environments")
+ANY_API_VIEWER = {"admin": 200, "creator": 200, "publisher": 200, "subscriber": 403}
+ADMIN_ONLY = {"admin": 200, "creator": 403, "publisher": 403, "subscriber": 403}
+CREATOR_ONLY = {"admin": 200, "creator": 200, "publisher": 403, "subscriber": 403}
+
+GET_ROWS = [
+    ("index", ANY_API_VIEWER),
+    ("create", CREATOR_ONLY),
+    ("create-details", CREATOR_ONLY),
+    *[(page, ANY_API_VIEWER) for page in API_PAGES],
+    *[(page, ADMIN_ONLY) for page in SETTINGS_PAGES],
+    ("plan-edit", ADMIN_ONLY),
+    ("environment-edit", ADMIN_ONLY),
+]
+
+# (page, form data, expected status per role); 302 = done and redirected back.
+POST_ROWS = [
+    ("endpoints", {"kind": "production", "production-url": "http://127.0.0.1:9/v2"},
+     {"creator": 302, "publisher": 403, "subscriber": 403}),
+    ("policies", {"production_unit_seconds": 60, "sandbox_unit_seconds": 60},
+     {"creator": 302, "publisher": 403, "subscriber": 403}),
+    ("deploy", {"action": "create"}, {"creator": 302, "publisher": 302, "subscriber": 403}),
+    ("lifecycle", {"to_state": "PUBLISHED"}, {"creator": 403, "publisher": 302, "subscriber": 403}),
+    ("subscriptions", {"subscription": 0, "status": "BLOCKED"},
+     {"creator": 403, "publisher": 404, "subscriber": 403}),
+    ("members", {"action": "invite", "email": "x@acme.test", "roles": ["subscriber"]},
+     {"creator": 403, "publisher": 403, "subscriber": 403}),
+    ("plans", {"name": "Team", "unit_seconds": 60}, {"creator": 403, "publisher": 403,
+                                                       "admin": 302}),
+    ("environments", {"slug": "eu", "name": "EU"}, {"creator": 403, "publisher": 403,
+                                                     "admin": 302}),
+]
+
+
+def url_for(name: str, api, personas) -> str:
+    if name in API_PAGES:
+        return reverse(f"publisher:{name}", kwargs={"api_uuid": api.uuid})
+    if name == "create-details":
+        return reverse("publisher:create-details") + f"?vendor_version={api.vendor_version_id}"
+    if name == "plan-edit":
+        return reverse("publisher:plan-edit", args=[personas.tenant.plans.first().pk])
+    if name == "environment-edit":
+        return reverse("publisher:environment-edit", args=["default"])
+    return reverse(f"publisher:{name}")
+
+
+@pytest.mark.parametrize(("name", "expected"), GET_ROWS, ids=[row[0] for row in GET_ROWS])
+def test_get_permissions(name, expected, client_as, acme_api, personas):
+    url = url_for(name, acme_api, personas)
+    for role, status in expected.items():
+        assert client_as(role).get(url).status_code == status, (role, url)
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), POST_ROWS,
+                         ids=[row[0] for row in POST_ROWS])
+def test_post_permissions(name, data, expected, client_as, acme_api, personas):
+    url = url_for(name, acme_api, personas)
+    for role, status in expected.items():
+        assert client_as(role).post(url, data).status_code == status, (role, url)
+
+
+def test_anonymous_is_sent_to_sign_in(client, acme_api, personas):
+    for name, _ in GET_ROWS:
+        response = client.get(url_for(name, acme_api, personas))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_publisher_page_has_a_row():
+    names = {p.name for p in get_resolver(publisher_urls).url_patterns if getattr(p, "name", None)}
+    names |= {p.name for p in publisher_urls.api_pages}
+    covered = {row[0] for row in GET_ROWS}
+    assert names == covered
+
+
+def test_forbidden_page_names_the_missing_role(client_as):
+    response = client_as("publisher").get(reverse("publisher:create"))
+    assert response.status_code == 403
+    assert b"creator" in response.content
