@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.vendor_definitions import (
+    ANTHROPIC_USAGE,
+    COHERE_USAGE,
+    GEMINI_USAGE,
+    anthropic_definition,
+    cohere_definition,
+    gemini_definition,
+)
+
 CHAT_EXAMPLE = {
     "model": "gpt-4o-mini",
     "messages": [{"role": "user", "content": "Say this is a test!"}],
@@ -72,6 +81,14 @@ class BuiltinVendor:
     auth_prefix: str
     chat_model: str
     settings: dict = field(default_factory=dict)
+    # Vendors that do not speak OpenAI's format bring their own definition and usage paths.
+    api_definition: dict | None = None
+    usage_paths: dict | None = None
+
+    def definition(self) -> dict:
+        if self.api_definition is not None:
+            return self.api_definition
+        return openai_style_definition(self.name, self.version, self.chat_model)
 
 
 BUILTIN_VENDORS: tuple[BuiltinVendor, ...] = (
@@ -109,6 +126,60 @@ BUILTIN_VENDORS: tuple[BuiltinVendor, ...] = (
         "Bearer ",
         "mistral-small-latest",
     ),
+    BuiltinVendor(
+        "anthropic",
+        "Anthropic",
+        "Anthropic's Claude models (Messages API).",
+        "v1",
+        "anthropic",
+        "https://api.anthropic.com",
+        "x-api-key",
+        "",
+        "claude-sonnet-4-5",
+        {"anthropic_version": "2023-06-01"},
+        anthropic_definition("claude-sonnet-4-5"),
+        ANTHROPIC_USAGE,
+    ),
+    BuiltinVendor(
+        "gemini",
+        "Google Gemini",
+        "Google's Gemini models (Gemini API).",
+        "v1beta",
+        "gemini",
+        "https://generativelanguage.googleapis.com",
+        "x-goog-api-key",
+        "",
+        "gemini-2.5-flash",
+        {"api_version": "v1beta"},
+        gemini_definition(),
+        GEMINI_USAGE,
+    ),
+    BuiltinVendor(
+        "cohere",
+        "Cohere",
+        "Cohere's Command models (Chat API v2).",
+        "v2",
+        "cohere",
+        "https://api.cohere.com",
+        "Authorization",
+        "Bearer ",
+        "command-a-03-2025",
+        api_definition=cohere_definition("command-a-03-2025"),
+        usage_paths=COHERE_USAGE,
+    ),
+    # vLLM, Ollama, LM Studio, llama.cpp…: OpenAI's format at the publisher's base URL. The key
+    # is optional: sent as a bearer token only when the endpoint has one.
+    BuiltinVendor(
+        "openai-compatible",
+        "OpenAI-compatible server",
+        "Any server speaking OpenAI's API (vLLM, Ollama, LM Studio…) at the URL you give.",
+        "v1",
+        "openai",
+        "https://YOUR-SERVER.example.com/v1",
+        "Authorization",
+        "Bearer ",
+        "your-model",
+    ),
 )
 
 
@@ -130,8 +201,8 @@ def sync_builtin_vendors(**_kwargs) -> None:
                 "auth_scheme": "header",
                 "auth_name": spec.auth_name,
                 "auth_prefix": spec.auth_prefix,
-                "api_definition": openai_style_definition(spec.name, spec.version, spec.chat_model),
-                "usage_paths": OPENAI_USAGE,
+                "api_definition": spec.definition(),
+                "usage_paths": spec.usage_paths or OPENAI_USAGE,
                 "settings": spec.settings,
             },
         )

@@ -87,7 +87,7 @@ def _ensure_api(tenant: Tenant, publisher, mock_url: str) -> AiApi:
         description="Fronts the project's mock provider, so you can try the gateway without "
         "an OpenAI account.",
         tags=["demo", "openai"],
-        endpoint_url=f"{mock_url}/v1",
+        endpoint_url=f"{mock_url}/openai/v1",
     )
     for kind in ("production", "sandbox"):
         apis.set_endpoint(api=api, kind=kind, actor=publisher, credential=DEMO_PROVIDER_KEY)

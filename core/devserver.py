@@ -55,6 +55,7 @@ def main() -> None:
 
     supervisor = Supervisor(env=demo_env, log_dir=settings.DATA_DIR / "logs")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for spec in (mock_spec(mock_port), proxy_spec(proxy_port), web_spec(web_port)):
             supervisor.start(spec)

@@ -122,7 +122,7 @@ class ProxyConfig:
             usage_batch_size=env.int("PROXY_USAGE_BATCH_SIZE", 500),
             usage_flush_interval=env.float("PROXY_USAGE_FLUSH_INTERVAL", 0.2),
             usage_buffer_limit=env.int("PROXY_USAGE_BUFFER_LIMIT", 200_000),
-            limiter=env.str("PROXY_LIMITER", "proxy.policy_hooks:NoLimits"),
+            limiter=env.str("PROXY_LIMITER", "proxy.limiting:EngineLimiter"),
             access_log=env.bool("PROXY_ACCESS_LOG", True),
             host=env.str("PROXY_HOST", "127.0.0.1"),
             port=env.int("PROXY_PORT", 8080),

@@ -55,6 +55,26 @@ NO_ENDPOINT_FOR_KEY_TYPE = _kind(
 REQUEST_TOO_LARGE = _kind("request_too_large", 413, INVALID, "The request body is too large.")
 MISSING_MODEL = _kind("missing_model", 400, INVALID, "The request must name a model for this API.")
 RATE_LIMIT_EXCEEDED = _kind("rate_limit_exceeded", 429, RATE, "Rate limit exceeded.")
+# The limit a refused call hit, as the engine names it (proxy/limits/codes.py; a test checks
+# that every engine code is here).
+LIMIT_KINDS = {
+    code: _kind(code, 429, RATE, message)
+    for code, message in (
+        ("rate_limit_requests", "The subscription plan's request limit is reached."),
+        ("quota_tokens", "The subscription plan's token quota is reached."),
+        ("quota_prompt_tokens", "The subscription plan's prompt token quota is reached."),
+        ("quota_completion_tokens", "The subscription plan's completion token quota is reached."),
+        ("application_rate_limit_requests", "The application's request limit is reached."),
+        ("application_quota_tokens", "The application's token quota is reached."),
+        ("application_quota_prompt_tokens", "The application's prompt token quota is reached."),
+        ("application_quota_completion_tokens", "The application's completion quota is reached."),
+        ("backend_rate_limit_requests", "The API's request limit is reached."),
+        ("backend_quota_tokens", "The API's token quota is reached."),
+        ("backend_quota_prompt_tokens", "The API's prompt token quota is reached."),
+        ("backend_quota_completion_tokens", "The API's completion token quota is reached."),
+        ("request_too_large_for_quota", "The request reserves more tokens than a quota allows."),
+    )
+}
 UPSTREAM_TIMEOUT = _kind("upstream_timeout", 504, SERVER, "The provider did not answer in time.")
 UPSTREAM_UNREACHABLE = _kind(
     "upstream_unreachable", 502, SERVER, "The provider could not be reached."
@@ -70,6 +90,15 @@ UPSTREAM_MISCONFIGURED = _kind(
 )
 REGISTRY_UNAVAILABLE = _kind(
     "registry_unavailable", 503, SERVER, "The gateway cannot check keys right now."
+)
+UNTRANSLATABLE_REQUEST = _kind(
+    "untranslatable_request",
+    400,
+    INVALID,
+    "The request cannot be expressed in this provider's format.",
+)
+UPSTREAM_INVALID_RESPONSE = _kind(
+    "upstream_invalid_response", 502, SERVER, "The provider's answer could not be read."
 )
 GATEWAY_NOT_READY = _kind("gateway_not_ready", 503, SERVER, "The gateway is starting.")
 INTERNAL_ERROR = _kind("internal_error", 500, SERVER, "The gateway failed to handle the call.")

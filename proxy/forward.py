@@ -97,6 +97,9 @@ class Forwarder:
         sent_at = time.perf_counter()
         response = await self._open(request)
         try:
+            on_headers = getattr(driver, "on_response_headers", None)
+            if on_headers is not None:  # e.g. custom vendors metered from response headers
+                on_headers(response.headers)
             if 300 <= response.status < 400:
                 raise GatewayError(UPSTREAM_REDIRECT_REFUSED)
             content_type = response.headers.get("content-type", "")
@@ -199,20 +202,23 @@ class StreamRelay:
 
     async def _pump(self) -> bytes:
         splitter = EventSplitter()
-        driver, usage, send = self._driver, self._record.usage, self._send
+        driver, send = self._driver, self._send
         async for chunk in self._response.content.iter_any():
-            out = []
-            for event in splitter.feed(chunk):
-                translated = driver.parse_stream_event(event)
-                if translated.usage:
-                    usage.merge(translated.usage)
-                if translated.body:
-                    out.append(translated.body)
-            if out:
+            out = [self._translate(event) for event in splitter.feed(chunk)]
+            if any(out):
                 await send({"type": "http.response.body", "body": b"".join(out), "more_body": True})
             if self._client_gone:
                 break
-        return splitter.rest() + driver.stream_end()
+        # A last event without its blank line is still an event: the driver sees it (a
+        # translating driver must not leak the vendor's format to the caller).
+        rest = splitter.rest()
+        return (self._translate(rest) if rest.strip() else b"") + driver.stream_end()
+
+    def _translate(self, event: bytes) -> bytes:
+        translated = self._driver.parse_stream_event(event)
+        if translated.usage:
+            self._record.usage.merge(translated.usage)
+        return translated.body
 
     async def _watch_disconnect(self) -> None:
         while (await self._receive())["type"] != "http.disconnect":

@@ -24,6 +24,8 @@ from proxy.auth import authenticate, authorize
 from proxy.config import ProxyConfig
 from proxy.errors import GATEWAY_NOT_READY, INTERNAL_ERROR, GatewayError
 from proxy.forward import Forwarder, upstream_headers
+from proxy.ingress import error_body, ingress_for, open_call_driver, requested_model
+from proxy.policies.apply_defaults import apply_gateway_defaults
 from proxy.policy_hooks import CallIdentity, Limiter, estimate_tokens
 from proxy.providers.base import Call
 from proxy.record import CallRecord
@@ -65,7 +67,7 @@ class Gateway:
                     *record.response_headers,
                     *error.headers,
                 ]
-                await send_whole(send, error.status, headers, error.render())
+                await send_whole(send, error.status, headers, error_body(error, record.ingress))
         except ClientDisconnected:
             record.status, record.error_code = 499, "client_disconnected"
         except Exception:
@@ -73,7 +75,8 @@ class Gateway:
             record.status, record.error_code = 500, INTERNAL_ERROR.code
             if not record.response_started:
                 error = GatewayError(INTERNAL_ERROR)
-                await send_whole(send, 500, [JSON_CONTENT_TYPE, request_id_header], error.render())
+                body = error_body(error, record.ingress)
+                await send_whole(send, 500, [JSON_CONTENT_TYPE, request_id_header], body)
         finally:
             self._finish(record)
 
@@ -91,6 +94,7 @@ class Gateway:
         live, operation = resolve(self._registry, self._config.default_tenant, method, record.path)
         snapshot = live.snapshot
         record.deployment, record.operation = snapshot, operation
+        record.ingress = ingress_for(snapshot, operation)
         headers = header_map(scope)
         key = await authenticate(
             self._registry, self._config.key_pepper, headers, snapshot.tenant_slug
@@ -101,6 +105,9 @@ class Gateway:
         limit = snapshot.request_size_limit or self._config.max_body_bytes
         body = await read_body(receive, headers.get("content-length"), limit)
         payload = _json_object(body)
+        payload, body = apply_gateway_defaults(
+            live.policy, record.ingress, operation, payload, body
+        )
         model = payload.get("model") if payload else None
         record.model_requested = model if isinstance(model, str) else ""
         stream = payload is not None and payload.get("stream") is True
@@ -116,8 +123,11 @@ class Gateway:
             payload=payload,
             stream=stream,
             client_wants_usage=stream and _asks_for_usage(payload),
+            ingress=record.ingress,
+            extra={"request_id": record.request_id},
         )
-        driver = live.driver(call)
+        driver = open_call_driver(live.driver, call)
+        record.model_requested = requested_model(driver, record.model_requested)
         upstream_request = driver.build_request()
         identity = CallIdentity(
             record.request_id, snapshot, key, grant, operation, record.model_requested, payload

@@ -5,8 +5,10 @@ call's usage is known (also after errors, with the usage seen so far, so reserva
 refunded). A limiter refuses a call by raising `GatewayError` (429, with `retry-after` and
 `x-ratelimit-*` in `headers`); `Admission.headers` go on every admitted response.
 
-Which limiter runs is configuration: `PROXY_LIMITER=module:factory` (default: `NoLimits`). The
-factory is called once per process with the ProxyConfig; `start`/`close` run in lifespan.
+Which limiter runs is configuration: `PROXY_LIMITER=module:factory` (default:
+`proxy.limiting:EngineLimiter`, the rate-limit engine; `proxy.policy_hooks:NoLimits` turns
+limits off). The factory is called once per process with the ProxyConfig; `start`/`close` run
+in lifespan.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ class Limiter(Protocol):
 
 
 class NoLimits:
-    """The default: admit everything, add no headers."""
+    """Admit everything, add no headers (limits off)."""
 
     def __init__(self, config: ProxyConfig | None = None) -> None:
         self._admission = Admission()

@@ -19,6 +19,7 @@ class CallRecord:
     deployment: DeploymentSnapshot | None = None
     key: KeySnapshot | None = None
     operation: str = ""
+    ingress: str = "native"  # what the caller speaks: native | openai | anthropic
     model_requested: str = ""
     usage: Usage = field(default_factory=Usage)
     upstream_ms: float | None = None

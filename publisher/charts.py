@@ -55,8 +55,11 @@ class Chart:
     datasets: list[Dataset] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"labels": self.labels, "unit": self.unit,
-                "datasets": [asdict(d) for d in self.datasets]}
+        return {
+            "labels": self.labels,
+            "unit": self.unit,
+            "datasets": [asdict(d) for d in self.datasets],
+        }
 
     def rows(self) -> list[tuple[str, list]]:
         """The data as table rows (label, values per dataset), the charts' text alternative."""
@@ -80,32 +83,49 @@ def _series(points: tuple[UsagePoint, ...], name: str) -> list:
 
 
 def build_charts(report: UsageReport, time_range: TimeRange) -> list[Chart]:
-    points = report.series[0].points if report.series else ()
     labels = [bucket_label(start, time_range.bucket, time_range.span) for start in report.buckets]
-    if not points:
-        points = tuple(UsagePoint(start=start) for start in report.buckets)
-    totals = report.totals
-    per = time_range.bucket.value
+    points = report.series[0].points if report.series else ()
+    points = points or tuple(UsagePoint(start=start) for start in report.buckets)
     return [
-        Chart("requests", f"Requests and errors per {per}", "calls",
-              f"{totals.requests} requests and {totals.errors} errors in the {time_range.label}.",
-              labels,
-              [Dataset("Requests", _series(points, "requests"), BLUE, "bar"),
-               Dataset("Errors", _series(points, "errors"), RED, "bar")]),
-        Chart("tokens", f"Tokens per {per}", "tokens",
-              f"{totals.prompt_tokens} prompt and {totals.completion_tokens} completion tokens "
-              f"in the {time_range.label}.",
-              labels,
-              [Dataset("Prompt tokens", _series(points, "prompt_tokens"), PURPLE, "bar", "t"),
-               Dataset("Completion tokens", _series(points, "completion_tokens"), GREEN, "bar",
-                       "t")]),
-        Chart("latency", f"Latency per {per} (ms)", "ms",
-              f"Median latency {_ms(totals.latency_p50_ms)}, 95th percentile "
-              f"{_ms(totals.latency_p95_ms)} in the {time_range.label}.",
-              labels,
-              [Dataset("Median (p50)", _series(points, "latency_p50_ms"), BLUE),
-               Dataset("95th percentile", _series(points, "latency_p95_ms"), ORANGE)]),
+        builder(points, labels, report.totals, time_range)
+        for builder in (_requests_chart, _tokens_chart, _latency_chart)
     ]
+
+
+def _requests_chart(points, labels, totals: UsagePoint, time_range: TimeRange) -> Chart:
+    summary = f"{totals.requests} requests and {totals.errors} errors in the {time_range.label}."
+    datasets = [
+        Dataset("Requests", _series(points, "requests"), BLUE, "bar"),
+        Dataset("Errors", _series(points, "errors"), RED, "bar"),
+    ]
+    title = f"Requests and errors per {time_range.bucket.value}"
+    return Chart("requests", title, "calls", summary, labels, datasets)
+
+
+def _tokens_chart(points, labels, totals: UsagePoint, time_range: TimeRange) -> Chart:
+    summary = (
+        f"{totals.prompt_tokens} prompt and {totals.completion_tokens} completion tokens "
+        f"in the {time_range.label}."
+    )
+    datasets = [
+        Dataset("Prompt tokens", _series(points, "prompt_tokens"), PURPLE, "bar", "t"),
+        Dataset("Completion tokens", _series(points, "completion_tokens"), GREEN, "bar", "t"),
+    ]
+    title = f"Tokens per {time_range.bucket.value}"
+    return Chart("tokens", title, "tokens", summary, labels, datasets)
+
+
+def _latency_chart(points, labels, totals: UsagePoint, time_range: TimeRange) -> Chart:
+    summary = (
+        f"Median latency {_ms(totals.latency_p50_ms)}, 95th percentile "
+        f"{_ms(totals.latency_p95_ms)} in the {time_range.label}."
+    )
+    datasets = [
+        Dataset("Median (p50)", _series(points, "latency_p50_ms"), BLUE),
+        Dataset("95th percentile", _series(points, "latency_p95_ms"), ORANGE),
+    ]
+    title = f"Latency per {time_range.bucket.value} (ms)"
+    return Chart("latency", title, "ms", summary, labels, datasets)
 
 
 def _ms(value: float | None) -> str:

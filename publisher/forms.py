@@ -64,7 +64,9 @@ class ProviderForm(forms.Form):
         vendor_id = self.data.get("vendor") or self.initial.get("vendor")
         versions = VendorVersion.objects.filter(vendor__in=vendors_for(tenant))
         self.fields["vendor_version"].queryset = (
-            versions.filter(vendor_id=vendor_id) if str(vendor_id or "").isdigit() else versions.none()
+            versions.filter(vendor_id=vendor_id)
+            if str(vendor_id or "").isdigit()
+            else versions.none()
         )
 
 
@@ -188,8 +190,12 @@ class LifecycleForm(forms.Form):
 
 
 class RangeForm(forms.Form):
-    RANGES = (("1h", "Last hour"), ("24h", "Last 24 hours"), ("7d", "Last 7 days"),
-              ("30d", "Last 30 days"))
+    RANGES = (
+        ("1h", "Last hour"),
+        ("24h", "Last 24 hours"),
+        ("7d", "Last 7 days"),
+        ("30d", "Last 30 days"),
+    )
     range = forms.ChoiceField(choices=RANGES, initial="24h", label="Time range")
 
 
@@ -211,13 +217,11 @@ class RolesForm(forms.Form):
 class PlanForm(forms.Form):
     name = forms.CharField(max_length=60)
     description = forms.CharField(max_length=300, required=False)
-    request_limit = optional_int("Requests", "Empty means unlimited.")
+    request_limit = optional_int("Requests")
     total_token_limit = optional_int("Total tokens")
     prompt_token_limit = optional_int("Prompt tokens")
     completion_token_limit = optional_int("Completion tokens")
-    unit_seconds = forms.TypedChoiceField(
-        label="per", choices=UNIT_CHOICES, coerce=int, initial=60
-    )
+    unit_seconds = forms.TypedChoiceField(label="per", choices=UNIT_CHOICES, coerce=int, initial=60)
     stop_on_quota = forms.BooleanField(
         label="Stop on quota",
         required=False,

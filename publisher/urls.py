@@ -35,6 +35,7 @@ urlpatterns = [
     path("settings/plans/", plans.plan_list, name="plans"),
     path("settings/plans/<int:plan_id>/", plans.plan_edit, name="plan-edit"),
     path("settings/environments/", environments.environment_list, name="environments"),
-    path("settings/environments/<slug:slug>/", environments.environment_edit,
-         name="environment-edit"),
+    path(
+        "settings/environments/<slug:slug>/", environments.environment_edit, name="environment-edit"
+    ),
 ]

@@ -10,12 +10,14 @@ from core.models import (
     APPLICATION_TIER_LIMITS,
     AiApi,
     ApiKey,
+    ApiType,
     Deployment,
     LifecycleState,
     Plan,
     Subscription,
 )
 from proxy import contract
+from proxy.ingress import unified_operations
 
 ROUTED_STATES = frozenset(
     {
@@ -42,6 +44,14 @@ def _vendor(api: AiApi) -> dict:
     return asdict(vendor)
 
 
+def _operations(api: AiApi) -> list[dict]:
+    """The vendor's own operations; an OpenAI-compatible API offers the unified set instead."""
+    native = [(op["method"], op["path"]) for op in api.vendor_version.operations()]
+    if api.api_type == ApiType.UNIFIED:
+        native = unified_operations(native)
+    return [{"method": method, "path": path} for method, path in native]
+
+
 def freeze_config(api: AiApi) -> dict:
     """The configuration a revision keeps; provider keys stay encrypted."""
     endpoints = {kind: None for kind in ("production", "sandbox")}
@@ -58,9 +68,7 @@ def freeze_config(api: AiApi) -> dict:
         "route": api.resolved_context,
         "api_type": api.api_type,
         "vendor": _vendor(api),
-        "operations": [
-            {"method": op["method"], "path": op["path"]} for op in api.vendor_version.operations()
-        ],
+        "operations": _operations(api),
         "endpoints": endpoints,
         "allowed_plan_ids": sorted(api.allowed_plans.values_list("pk", flat=True)),
         "backend_limits": {k: v for k, v in (api.backend_limits or {}).items() if v},

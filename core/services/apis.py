@@ -10,6 +10,7 @@ from core.errors import Conflict, InvalidInput
 from core.models import AiApi, Endpoint, EndpointKind, Plan, Tenant, VendorVersion
 from core.secrets import encrypt_credential
 from core.services.audit import record
+from core.services.gateway_settings import clean_gateway_settings
 from core.services.validation import (
     clean_backend_limits,
     clean_context,
@@ -99,6 +100,12 @@ def update_api(*, api: AiApi, actor, allowed_plans: list[Plan] | None = None, **
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
     if "backend_limits" in changes:
         changes["backend_limits"] = clean_backend_limits(changes["backend_limits"])
+    if "gateway_settings" in changes or "api_type" in changes:
+        changes["gateway_settings"] = clean_gateway_settings(
+            changes.get("gateway_settings", api.gateway_settings),
+            api_type=changes.get("api_type", api.api_type),
+            driver=api.vendor_version.driver,
+        )
     for field_name, value in changes.items():
         setattr(api, field_name, value)
     _ensure_unique(api)

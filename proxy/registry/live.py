@@ -15,6 +15,7 @@ from proxy.errors import (
     GatewayError,
 )
 from proxy.netguard import UnsafeUpstream, check_url
+from proxy.policies.apply_defaults import compile_policy
 from proxy.providers.base import driver_class
 
 log = logging.getLogger("proxy.registry")
@@ -28,7 +29,7 @@ def _normalise(path: str) -> str:
 class LiveDeployment:
     """Everything per deployment that would otherwise be recomputed per call."""
 
-    __slots__ = ("snapshot", "driver", "_exact", "_templates", "_endpoints")
+    __slots__ = ("snapshot", "driver", "policy", "_exact", "_templates", "_endpoints")
 
     def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
         self.snapshot = snapshot
@@ -43,6 +44,7 @@ class LiveDeployment:
             if "{" in op.path
         ]
         self.driver = _load_driver(snapshot.vendor.driver)
+        self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
             for kind, endpoint in (

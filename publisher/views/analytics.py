@@ -14,8 +14,14 @@ from publisher.views.common import api_view, render_page
 def _query(api: AiApi, range_key: str, group_by: GroupBy | None = None) -> UsageQuery:
     time_range = RANGES[range_key]
     start, end = time_range.window()
-    return UsageQuery(tenant_id=api.tenant_id, start=start, end=end, bucket=time_range.bucket,
-                      group_by=group_by, api_ids=(api.pk,))
+    return UsageQuery(
+        tenant_id=api.tenant_id,
+        start=start,
+        end=end,
+        bucket=time_range.bucket,
+        group_by=group_by,
+        api_ids=(api.pk,),
+    )
 
 
 @api_view("api.analytics")

@@ -32,7 +32,9 @@ def search_apis(request: HttpRequest, query: str, state: str):
 def api_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     state = request.GET.get("state", "")
-    page = Paginator(search_apis(request, query, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search_apis(request, query, state), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "query": query,

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from core.models import AiApi
 from core.permissions import PERMISSIONS, can
 
 View = Callable[..., HttpResponse]
@@ -67,7 +66,11 @@ def require_perm(request: HttpRequest, permission: str) -> HttpResponse | None:
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, *, partial: str | None = None,
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    partial: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The whole page, or only the named partial when htmx asked for it."""

@@ -52,7 +52,9 @@ def enter_details(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             api = api_services.create_api(
-                tenant=request.tenant, actor=request.user, vendor_version=vendor_version,
+                tenant=request.tenant,
+                actor=request.user,
+                vendor_version=vendor_version,
                 **form.cleaned_data,
             )
         except TollgateError as exc:

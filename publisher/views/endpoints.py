@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from core.errors import TollgateError
 from core.models import AiApi, Endpoint, EndpointKind, VendorVersion
-from core.services import apis as api_services
 from core.permissions import can
+from core.services import apis as api_services
 from core.services.apis import UNCHANGED
 from publisher.forms import EndpointForm, apply_errors
 from publisher.views.common import api_view, finish, render_page, require_perm, status_of
@@ -56,8 +56,12 @@ def _cards(api: AiApi, posted: EndpointForm | None = None) -> list[EndpointCard]
     azure = is_azure(api.vendor_version)
     cards = []
     for kind in EndpointKind:
-        form = posted if posted is not None and posted.prefix == kind.value else EndpointForm(
-            initial=_initial(current.get(kind.value)), kind=kind.value, azure=azure
+        form = (
+            posted
+            if posted is not None and posted.prefix == kind.value
+            else EndpointForm(
+                initial=_initial(current.get(kind.value)), kind=kind.value, azure=azure
+            )
         )
         endpoint = current.get(kind.value)
         if not (endpoint and endpoint.has_credential):
@@ -78,7 +82,11 @@ def _save(request: HttpRequest, api: AiApi, kind: str, form: EndpointForm) -> st
     if is_azure(api.vendor_version):
         settings = {k: data[k] for k in ("deployment", "api_version") if data.get(k)}
     api_services.set_endpoint(
-        api=api, kind=kind, actor=request.user, url=data["url"], credential=credential,
+        api=api,
+        kind=kind,
+        actor=request.user,
+        url=data["url"],
+        credential=credential,
         settings=settings,
     )
     key_change = {None: " and removed its key", UNCHANGED: ""}.get(credential, " and its new key")

@@ -21,7 +21,9 @@ def _save(
 ) -> GatewayEnvironment | None:
     try:
         return tenant_services.save_environment(
-            tenant=request.tenant, actor=request.user, environment=environment,
+            tenant=request.tenant,
+            actor=request.user,
+            environment=environment,
             **form.cleaned_data,
         )
     except TollgateError as exc:
@@ -37,8 +39,9 @@ def environment_list(request: HttpRequest) -> HttpResponse:
         return redirect("publisher:environments")
     environments = selectors.environments(request.tenant).prefetch_related("deployments__api")
     context = {"section": "environments", "environments": environments, "form": form}
-    return render_page(request, "publisher/settings_environments.html", context,
-                       status=status_of(form))
+    return render_page(
+        request, "publisher/settings_environments.html", context, status=status_of(form)
+    )
 
 
 def _delete(request: HttpRequest, environment: GatewayEnvironment) -> HttpResponse:
@@ -63,5 +66,6 @@ def environment_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"Saved the gateway environment {environment.name}.")
         return redirect("publisher:environments")
     context = {"section": "environments", "environment": environment, "form": form}
-    return render_page(request, "publisher/settings_environment_edit.html", context,
-                       status=status_of(form))
+    return render_page(
+        request, "publisher/settings_environment_edit.html", context, status=status_of(form)
+    )

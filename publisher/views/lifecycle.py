@@ -59,7 +59,9 @@ def _context(request: HttpRequest, api: AiApi, confirm: Transition | None = None
 def _change(request: HttpRequest, api: AiApi, form: LifecycleForm) -> tuple[dict, int] | None:
     """Applies the transition; returns (context, status) when the page must be shown again."""
     to_state = form.cleaned_data["to_state"]
-    wanted = next((t for t in transitions_from(api.lifecycle_state) if t.to_state == to_state), None)
+    wanted = next(
+        (t for t in transitions_from(api.lifecycle_state) if t.to_state == to_state), None
+    )
     if wanted and wanted.destructive and not form.cleaned_data["confirmed"]:
         return _context(request, api, confirm=wanted), 200
     try:

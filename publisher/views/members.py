@@ -29,8 +29,10 @@ def _rows(request: HttpRequest, posted: RolesForm | None = None) -> list[MemberR
     rows = []
     for membership in selectors.members(request.tenant):
         prefix = f"m{membership.user_id}"
-        form = posted if posted and posted.prefix == prefix else RolesForm(
-            prefix=prefix, initial={"roles": membership.roles}
+        form = (
+            posted
+            if posted and posted.prefix == prefix
+            else RolesForm(prefix=prefix, initial={"roles": membership.roles})
         )
         rows.append(MemberRow(membership, form))
     return rows

@@ -51,7 +51,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and _save(request, form, plan):
         messages.success(request, f"Saved the plan {plan.name}.")
         return redirect("publisher:plans")
-    context = {"section": "plans", "plan": plan, "form": form,
-               "in_use": plan.subscriptions.count()}
-    return render_page(request, "publisher/settings_plan_edit.html", context,
-                       status=status_of(form))
+    context = {"section": "plans", "plan": plan, "form": form, "in_use": plan.subscriptions.count()}
+    return render_page(
+        request, "publisher/settings_plan_edit.html", context, status=status_of(form)
+    )

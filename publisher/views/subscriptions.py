@@ -24,7 +24,8 @@ def subscriptions(request: HttpRequest, api: AiApi) -> HttpResponse:
         if not can(request.membership, "api.subscriptions"):
             return forbidden(request, "api.subscriptions")
         sub = get_object_or_404(
-            api.subscriptions.select_related("application"), pk=request.POST.get("subscription") or 0
+            api.subscriptions.select_related("application"),
+            pk=request.POST.get("subscription") or 0,
         )
         new_status = request.POST.get("status", "")
         if new_status in SubscriptionStatus.values:

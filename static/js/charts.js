@@ -19,7 +19,8 @@
             return {
               type: d.type, label: d.label, data: d.data, stack: d.stack || undefined,
               borderColor: d.color, backgroundColor: d.type === "line" ? d.color : d.color + "cc",
-              borderWidth: d.type === "line" ? 2 : 0, pointRadius: 0, spanGaps: true, tension: 0.25
+              borderWidth: d.type === "line" ? 2 : 0, pointRadius: d.type === "line" ? 2 : 0,
+              spanGaps: true, tension: 0.25
             };
           })
         },

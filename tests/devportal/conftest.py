@@ -47,9 +47,7 @@ def catalog_api(
     url: str = MOCK_URL,
 ) -> AiApi:
     slug = name.lower().replace(" ", "-")
-    api = make_api(
-        tenant, actor, name=name, context=slug, version="1.0.0", vendor=vendor, url=url
-    )
+    api = make_api(tenant, actor, name=name, context=slug, version="1.0.0", vendor=vendor, url=url)
     if tags:
         AiApi.objects.filter(pk=api.pk).update(tags=tags, description=f"{name} for testing.")
     if deployed:

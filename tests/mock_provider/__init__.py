@@ -2,13 +2,16 @@
 
 Run it with `python -m tests.mock_provider --port 18100`. Each vendor lives in its own module
 and is mounted under its own prefix by `app.py` (`/openai/v1/…`, `/azure/openai/…`,
-`/mistral/v1/…`). Every received request is recorded and listed at `GET /_mock/requests`
+`/mistral/v1/…`, `/anthropic/v1/messages`, `/gemini/v1beta/models/…`, `/cohere/v2/chat`, and
+`/compatible/v1/…`, an OpenAI-compatible server that needs no key). Every received request
+is recorded and listed at `GET /_mock/requests`
 (`{"requests": [...]}`)
 (cleared with `DELETE /_mock/requests`).
 
 Behaviour switches, so tests can reach every path:
 - model `mock-error-<status>` answers that status in the vendor's error format;
 - model `mock-redirect` answers 302;
+- model `mock-invalid-json` (Anthropic) answers 200 with a body that is not JSON;
 - header `x-mock-delay: <seconds>` (or model `mock-slow`, 60 s) waits before answering;
 - header `x-mock-chunk-delay: <seconds>` waits between stream chunks;
 - a provider key starting with `bad` is refused with the vendor's 401.

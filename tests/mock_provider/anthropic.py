@@ -27,6 +27,7 @@ from tests.mock_provider.common import (
     forced_status,
     json_response,
     redirect,
+    unreadable,
 )
 
 PREFIX = "/anthropic"
@@ -65,6 +66,9 @@ async def handle(request: MockRequest) -> Response | StreamResponse:
         return redirect()
     if status:
         return error(status, f"Forced error {status} from the mock provider.")
+    broken = unreadable(request)
+    if broken:
+        return broken
     payload = request.json
     if not isinstance(payload.get("max_tokens"), int):
         return error(400, "max_tokens: Field required")

@@ -12,11 +12,14 @@ from typing import Any
 
 import orjson
 
-from tests.mock_provider import azure, mistral, openai
+from tests.mock_provider import anthropic, azure, cohere, compatible, gemini, mistral, openai
 from tests.mock_provider.common import MockRequest, Response, StreamResponse
 from tests.mock_provider.recorder import Recorder
 
-VENDORS = {module.PREFIX: module.handle for module in (openai, azure, mistral)}
+VENDORS = {
+    module.PREFIX: module.handle
+    for module in (openai, azure, mistral, anthropic, gemini, cohere, compatible)
+}
 recorder = Recorder()
 
 

@@ -121,5 +121,12 @@ def forced_status(request: MockRequest) -> int | None:
     return None
 
 
+def unreadable(request: MockRequest) -> Response | None:
+    """Model `mock-invalid-json`: a 200 "JSON" answer that is not JSON (a broken upstream)."""
+    if request.json.get("model") == "mock-invalid-json":
+        return Response(200, b"<html>upstream hiccup</html>")
+    return None
+
+
 def redirect() -> Response:
     return Response(302, b"", [(b"location", b"http://169.254.169.254/latest/meta-data/")])

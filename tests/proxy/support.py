@@ -32,7 +32,9 @@ from proxy.crypto import KeyRing, key_digest
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "proxy-test-secret"
 KEYRING = KeyRing([], SECRET)
-PORTS = iter(range(18200, 18999))
+# TOLLGATE_TEST_PORTS=24000-24999 moves the children to another range (parallel runs).
+_FIRST, _, _LAST = os.environ.get("TOLLGATE_TEST_PORTS", "18200-18999").partition("-")
+PORTS = iter(range(int(_FIRST), int(_LAST)))
 _versions = itertools.count(1)
 _ids = itertools.count(1000)
 
@@ -67,7 +69,7 @@ def free_port() -> int:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port
-    raise RuntimeError("no free port left in 18200-18999")
+    raise RuntimeError("no free port left in the test port range")
 
 
 def next_id() -> int:

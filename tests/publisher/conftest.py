@@ -17,11 +17,23 @@ def builtin_version(slug: str = "openai") -> VendorVersion:
     return VendorVersion.objects.get(vendor__slug=slug, vendor__tenant__isnull=True)
 
 
-def make_api(tenant, actor, *, context: str = "openaiapi", version: str = "1.0.0",
-             vendor: str = "openai", name: str = "OpenAI API") -> AiApi:
+def make_api(
+    tenant,
+    actor,
+    *,
+    context: str = "openaiapi",
+    version: str = "1.0.0",
+    vendor: str = "openai",
+    name: str = "OpenAI API",
+) -> AiApi:
     return api_services.create_api(
-        tenant=tenant, actor=actor, name=name, context=context, version=version,
-        vendor_version=builtin_version(vendor), endpoint_url=MOCK_URL,
+        tenant=tenant,
+        actor=actor,
+        name=name,
+        context=context,
+        version=version,
+        vendor_version=builtin_version(vendor),
+        endpoint_url=MOCK_URL,
     )
 
 

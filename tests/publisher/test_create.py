@@ -13,8 +13,14 @@ DETAILS = reverse("publisher:create-details")
 
 
 def details(vendor_version: VendorVersion, **overrides) -> dict:
-    data = {"vendor_version": vendor_version.pk, "name": "Chat", "context": "{version}/chat",
-            "version": "2.0.0", "endpoint_url": MOCK_URL, "description": ""}
+    data = {
+        "vendor_version": vendor_version.pk,
+        "name": "Chat",
+        "context": "{version}/chat",
+        "version": "2.0.0",
+        "endpoint_url": MOCK_URL,
+        "description": "",
+    }
     return {**data, **overrides}
 
 
@@ -22,7 +28,10 @@ def details(vendor_version: VendorVersion, **overrides) -> dict:
 def custom_vendor(personas) -> Vendor:
     vendor = Vendor.objects.create(tenant=personas.tenant, slug="inhouse", name="In-house LLM")
     VendorVersion.objects.create(
-        vendor=vendor, version="v2", driver="openai", base_url="https://llm.acme.test/v2",
+        vendor=vendor,
+        version="v2",
+        driver="openai",
+        base_url="https://llm.acme.test/v2",
         api_definition={"paths": {}},
     )
     return vendor
@@ -42,7 +51,9 @@ def test_provider_choices_are_builtin_and_own_custom(client_as, custom_vendor, p
 
 
 def test_choosing_a_provider_returns_its_versions_as_a_partial(client_as, custom_vendor):
-    response = client_as("creator").get(CREATE, {"vendor": custom_vendor.pk}, HTTP_HX_REQUEST="true")
+    response = client_as("creator").get(
+        CREATE, {"vendor": custom_vendor.pk}, HTTP_HX_REQUEST="true"
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert 'id="version-field"' in content and ">v2<" in content
@@ -52,8 +63,9 @@ def test_choosing_a_provider_returns_its_versions_as_a_partial(client_as, custom
 def test_next_moves_to_details_with_endpoint_prefilled(client_as, custom_vendor):
     version = custom_vendor.versions.get()
     client = client_as("creator")
-    response = client.get(CREATE, {"vendor": custom_vendor.pk, "vendor_version": version.pk,
-                                   "next": "1"})
+    response = client.get(
+        CREATE, {"vendor": custom_vendor.pk, "vendor_version": version.pk, "next": "1"}
+    )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert 'value="https://llm.acme.test/v2"' in page
@@ -68,8 +80,9 @@ def test_next_without_a_version_shows_an_error(client_as):
 
 def test_details_of_another_tenants_vendor_go_back_to_step_one(client_as, personas):
     vendor = Vendor.objects.create(tenant=personas.outsider_tenant, slug="x", name="X")
-    version = VendorVersion.objects.create(vendor=vendor, version="1", driver="openai",
-                                           base_url="https://x.test", api_definition={})
+    version = VendorVersion.objects.create(
+        vendor=vendor, version="1", driver="openai", base_url="https://x.test", api_definition={}
+    )
     response = client_as("creator").get(DETAILS, {"vendor_version": version.pk})
     assert response.status_code == 302 and response["Location"] == CREATE
 
@@ -106,8 +119,9 @@ def test_field_errors(client_as, overrides, field, message):
 
 
 def test_duplicate_context_is_a_field_error(client_as, personas):
-    make_api(personas.tenant, personas.creator, context="{version}/chat", version="2.0.0",
-             name="Other")
+    make_api(
+        personas.tenant, personas.creator, context="{version}/chat", version="2.0.0", name="Other"
+    )
     response = client_as("creator").post(DETAILS, details(builtin_version()))
     assert response.status_code == 400
     assert "Context {version}/chat with version 2.0.0 exists." in response.content.decode()

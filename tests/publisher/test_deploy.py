@@ -21,14 +21,14 @@ def test_create_deploy_roll_back_undeploy(client_as, personas, acme_api):
     first, second = acme_api.revisions.order_by("number")
     assert first.description == "First"
 
-    publisher.post(url(acme_api), {"action": "deploy", "revision": second.pk,
-                                   "environment": env.pk})
+    publisher.post(
+        url(acme_api), {"action": "deploy", "revision": second.pk, "environment": env.pk}
+    )
     assert Deployment.objects.get(api=acme_api, environment=env).revision == second
     page = publisher.get(url(acme_api)).content.decode()
     assert "Deployed revision 2 to Default." in page and "Roll back to this" in page
 
-    publisher.post(url(acme_api), {"action": "deploy", "revision": first.pk,
-                                   "environment": env.pk})
+    publisher.post(url(acme_api), {"action": "deploy", "revision": first.pk, "environment": env.pk})
     assert Deployment.objects.get(api=acme_api, environment=env).revision == first
 
     deployment = Deployment.objects.get(api=acme_api, environment=env)
@@ -38,11 +38,11 @@ def test_create_deploy_roll_back_undeploy(client_as, personas, acme_api):
 
 
 def test_deploying_to_a_second_environment(client_as, personas, acme_api):
-    eu = tenant_services.save_environment(tenant=personas.tenant, actor=None, slug="eu",
-                                          name="EU")
+    eu = tenant_services.save_environment(tenant=personas.tenant, actor=None, slug="eu", name="EU")
     revision = deploy_services.create_revision(api=acme_api, actor=personas.creator)
-    client_as("publisher").post(url(acme_api), {"action": "deploy", "revision": revision.pk,
-                                                "environment": eu.pk})
+    client_as("publisher").post(
+        url(acme_api), {"action": "deploy", "revision": revision.pk, "environment": eu.pk}
+    )
     assert Deployment.objects.get(api=acme_api).environment == eu
 
 
@@ -50,8 +50,9 @@ def test_a_deployed_revision_cannot_be_deleted(client_as, personas, acme_api):
     revision = deploy_services.create_revision(api=acme_api, actor=personas.creator)
     env = personas.tenant.environments.get(is_default=True)
     deploy_services.deploy_revision(revision=revision, environment=env, actor=personas.publisher)
-    response = client_as("publisher").post(url(acme_api), {"action": "delete",
-                                                           "revision": revision.pk})
+    response = client_as("publisher").post(
+        url(acme_api), {"action": "delete", "revision": revision.pk}
+    )
     assert response.status_code == 409
     assert "undeploy it first" in response.content.decode()
     assert acme_api.revisions.filter(pk=revision.pk).exists()
@@ -72,7 +73,8 @@ def test_htmx_deploy_returns_the_panel(client_as, personas, acme_api):
     revision = deploy_services.create_revision(api=acme_api, actor=personas.creator)
     env = personas.tenant.environments.get(is_default=True)
     response = client_as("publisher").post(
-        url(acme_api), {"action": "deploy", "revision": revision.pk, "environment": env.pk},
+        url(acme_api),
+        {"action": "deploy", "revision": revision.pk, "environment": env.pk},
         HTTP_HX_REQUEST="true",
     )
     content = response.content.decode()
@@ -89,17 +91,22 @@ def test_deploying_a_published_api_compiles_a_snapshot(
     client_as, personas, acme_api, django_capture_on_commit_callbacks
 ):
     client = client_as("publisher")
-    client.post(reverse("publisher:lifecycle", kwargs={"api_uuid": acme_api.uuid}),
-                {"to_state": "PUBLISHED"})
+    client.post(
+        reverse("publisher:lifecycle", kwargs={"api_uuid": acme_api.uuid}),
+        {"to_state": "PUBLISHED"},
+    )
     client.post(url(acme_api), {"action": "create"})
     env = personas.tenant.environments.get(is_default=True)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url(acme_api), {"action": "deploy", "revision": acme_api.revisions.get().pk,
-                                    "environment": env.pk})
+        client.post(
+            url(acme_api),
+            {"action": "deploy", "revision": acme_api.revisions.get().pk, "environment": env.pk},
+        )
     key = f"default:acme:{acme_api.resolved_context}"
     assert Deployment.objects.filter(api=acme_api).exists()
-    assert RegistryEntry.objects.filter(kind="deployment", key=key).exclude(body="").exists() \
-        or _in_redis(key)
+    assert RegistryEntry.objects.filter(kind="deployment", key=key).exclude(
+        body=""
+    ).exists() or _in_redis(key)
 
 
 def _in_redis(key: str) -> bool:

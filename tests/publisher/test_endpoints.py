@@ -49,8 +49,9 @@ def test_new_key_and_clear_together_is_an_error(client_as, acme_api):
 
 def test_bad_url_is_a_field_error_on_that_card(client_as, acme_api):
     client = client_as("creator")
-    response = client.post(url(acme_api), {"kind": "sandbox", "sandbox-url": "not a url"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url(acme_api), {"kind": "sandbox", "sandbox-url": "not a url"}, HTTP_HX_REQUEST="true"
+    )
     content = response.content.decode()
     assert response.status_code == 400
     assert 'id="endpoint-sandbox"' in content and 'id="endpoint-production"' not in content
@@ -61,7 +62,8 @@ def test_htmx_save_returns_the_card_and_the_confirmation(client_as, acme_api):
     response = post(client_as("creator"), acme_api, kind="sandbox")
     assert response.status_code == 302
     response = client_as("creator").post(
-        url(acme_api), {"kind": "sandbox", "sandbox-url": "http://127.0.0.1:9/v3"},
+        url(acme_api),
+        {"kind": "sandbox", "sandbox-url": "http://127.0.0.1:9/v3"},
         HTTP_HX_REQUEST="true",
     )
     content = response.content.decode()
@@ -76,16 +78,18 @@ def test_remove_an_endpoint(client_as, acme_api):
 def test_key_note_per_provider(client_as, personas, acme_api):
     client = client_as("creator")
     assert "“Bearer” is prepended" in client.get(url(acme_api)).content.decode()
-    azure = make_api(personas.tenant, personas.creator, context="azure", vendor="azure-openai",
-                     name="Azure")
+    azure = make_api(
+        personas.tenant, personas.creator, context="azure", vendor="azure-openai", name="Azure"
+    )
     page = client.get(url(azure)).content.decode()
     assert "“api-key” header" in page
     assert "Azure deployment name" in page and "Azure api-version" in page
 
 
 def test_azure_settings_are_saved(client_as, personas):
-    azure = make_api(personas.tenant, personas.creator, context="azure", vendor="azure-openai",
-                     name="Azure")
+    azure = make_api(
+        personas.tenant, personas.creator, context="azure", vendor="azure-openai", name="Azure"
+    )
     post(client_as("creator"), azure, deployment="gpt4o", api_version="2024-10-21")
     endpoint = Endpoint.objects.get(api=azure, kind="production")
     assert endpoint.settings == {"deployment": "gpt4o", "api_version": "2024-10-21"}

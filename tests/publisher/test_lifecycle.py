@@ -43,8 +43,7 @@ def test_block_asks_for_confirmation_first(client_as, acme_api):
 
 
 def test_a_transition_not_allowed_is_refused(client_as, acme_api):
-    response = client_as("publisher").post(url(acme_api), {"to_state": "RETIRED",
-                                                           "confirmed": "1"})
+    response = client_as("publisher").post(url(acme_api), {"to_state": "RETIRED", "confirmed": "1"})
     assert response.status_code == 409
     assert "Cannot move" in response.content.decode()
 

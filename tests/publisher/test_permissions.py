@@ -7,8 +7,15 @@ from django.urls import get_resolver, reverse
 
 from publisher import urls as publisher_urls
 
-API_PAGES = ("overview", "endpoints", "policies", "deploy", "lifecycle", "subscriptions",
-             "analytics")
+API_PAGES = (
+    "overview",
+    "endpoints",
+    "policies",
+    "deploy",
+    "lifecycle",
+    "subscriptions",
+    "analytics",
+)
 SETTINGS_PAGES = ("members", "plans", "environments")
 ANY_API_VIEWER = {"admin": 200, "creator": 200, "publisher": 200, "subscriber": 403}
 ADMIN_ONLY = {"admin": 200, "creator": 403, "publisher": 403, "subscriber": 403}
@@ -26,20 +33,38 @@ GET_ROWS = [
 
 # (page, form data, expected status per role); 302 = done and redirected back.
 POST_ROWS = [
-    ("endpoints", {"kind": "production", "production-url": "http://127.0.0.1:9/v2"},
-     {"creator": 302, "publisher": 403, "subscriber": 403}),
-    ("policies", {"production_unit_seconds": 60, "sandbox_unit_seconds": 60},
-     {"creator": 302, "publisher": 403, "subscriber": 403}),
+    (
+        "endpoints",
+        {"kind": "production", "production-url": "http://127.0.0.1:9/v2"},
+        {"creator": 302, "publisher": 403, "subscriber": 403},
+    ),
+    (
+        "policies",
+        {"production_unit_seconds": 60, "sandbox_unit_seconds": 60},
+        {"creator": 302, "publisher": 403, "subscriber": 403},
+    ),
     ("deploy", {"action": "create"}, {"creator": 302, "publisher": 302, "subscriber": 403}),
     ("lifecycle", {"to_state": "PUBLISHED"}, {"creator": 403, "publisher": 302, "subscriber": 403}),
-    ("subscriptions", {"subscription": 0, "status": "BLOCKED"},
-     {"creator": 403, "publisher": 404, "subscriber": 403}),
-    ("members", {"action": "invite", "email": "x@acme.test", "roles": ["subscriber"]},
-     {"creator": 403, "publisher": 403, "subscriber": 403}),
-    ("plans", {"name": "Team", "unit_seconds": 60}, {"creator": 403, "publisher": 403,
-                                                       "admin": 302}),
-    ("environments", {"slug": "eu", "name": "EU"}, {"creator": 403, "publisher": 403,
-                                                     "admin": 302}),
+    (
+        "subscriptions",
+        {"subscription": 0, "status": "BLOCKED"},
+        {"creator": 403, "publisher": 404, "subscriber": 403},
+    ),
+    (
+        "members",
+        {"action": "invite", "email": "x@acme.test", "roles": ["subscriber"]},
+        {"creator": 403, "publisher": 403, "subscriber": 403},
+    ),
+    (
+        "plans",
+        {"name": "Team", "unit_seconds": 60},
+        {"creator": 403, "publisher": 403, "admin": 302},
+    ),
+    (
+        "environments",
+        {"slug": "eu", "name": "EU"},
+        {"creator": 403, "publisher": 403, "admin": 302},
+    ),
 ]
 
 
@@ -62,8 +87,7 @@ def test_get_permissions(name, expected, client_as, acme_api, personas):
         assert client_as(role).get(url).status_code == status, (role, url)
 
 
-@pytest.mark.parametrize(("name", "data", "expected"), POST_ROWS,
-                         ids=[row[0] for row in POST_ROWS])
+@pytest.mark.parametrize(("name", "data", "expected"), POST_ROWS, ids=[row[0] for row in POST_ROWS])
 def test_post_permissions(name, data, expected, client_as, acme_api, personas):
     url = url_for(name, acme_api, personas)
     for role, status in expected.items():

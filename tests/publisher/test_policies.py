@@ -13,7 +13,8 @@ def test_save_plans_limits_and_size(client_as, personas, acme_api):
     gold = personas.tenant.plans.get(name="Gold")
     data = {
         "allowed_plans": [gold.pk],
-        "production_requests": 100, "production_total_tokens": 5000,
+        "production_requests": 100,
+        "production_total_tokens": 5000,
         "production_unit_seconds": 60,
         "sandbox_unit_seconds": 3600,
         "request_size_limit": 65536,
@@ -24,8 +25,13 @@ def test_save_plans_limits_and_size(client_as, personas, acme_api):
     acme_api.refresh_from_db()
     assert list(acme_api.allowed_plans.all()) == [gold]
     assert acme_api.backend_limits == {
-        "production": {"requests": 100, "total_tokens": 5000, "prompt_tokens": None,
-                       "completion_tokens": None, "unit_seconds": 60},
+        "production": {
+            "requests": 100,
+            "total_tokens": 5000,
+            "prompt_tokens": None,
+            "completion_tokens": None,
+            "unit_seconds": 60,
+        },
     }
     assert acme_api.request_size_limit == 65536
     page = client.get(url(acme_api)).content.decode()
@@ -33,8 +39,7 @@ def test_save_plans_limits_and_size(client_as, personas, acme_api):
 
 
 def test_negative_limit_is_a_field_error(client_as, acme_api):
-    data = {"production_requests": -1, "production_unit_seconds": 60,
-            "sandbox_unit_seconds": 60}
+    data = {"production_requests": -1, "production_unit_seconds": 60, "sandbox_unit_seconds": 60}
     response = client_as("creator").post(url(acme_api), data, HTTP_HX_REQUEST="true")
     assert response.status_code == 400
     assert 'id="id_production_requests_error"' in response.content.decode()
@@ -42,8 +47,11 @@ def test_negative_limit_is_a_field_error(client_as, acme_api):
 
 def test_other_tenants_plan_is_not_a_choice(client_as, personas, acme_api):
     foreign = personas.outsider_tenant.plans.first()
-    data = {"allowed_plans": [foreign.pk], "production_unit_seconds": 60,
-            "sandbox_unit_seconds": 60}
+    data = {
+        "allowed_plans": [foreign.pk],
+        "production_unit_seconds": 60,
+        "sandbox_unit_seconds": 60,
+    }
     response = client_as("creator").post(url(acme_api), data)
     assert response.status_code == 400
     assert not acme_api.allowed_plans.filter(pk=foreign.pk).exists()

@@ -13,7 +13,8 @@ MEMBERS = reverse("publisher:members")
 
 def test_invite_shows_and_emails_the_link(client_as, personas):
     response = client_as("admin").post(
-        MEMBERS, {"action": "invite", "email": "New@Acme.test", "roles": ["creator", "publisher"]},
+        MEMBERS,
+        {"action": "invite", "email": "New@Acme.test", "roles": ["creator", "publisher"]},
         HTTP_HX_REQUEST="true",
     )
     content = response.content.decode()
@@ -36,8 +37,11 @@ def test_invite_needs_a_valid_email_and_a_role(client_as):
 
 
 def test_change_roles(client_as, personas):
-    data = {"action": "roles", "member": personas.creator.pk,
-            f"m{personas.creator.pk}-roles": ["creator", "publisher"]}
+    data = {
+        "action": "roles",
+        "member": personas.creator.pk,
+        f"m{personas.creator.pk}-roles": ["creator", "publisher"],
+    }
     client = client_as("admin")
     response = client.post(MEMBERS, data)
     assert response.status_code == 302
@@ -46,8 +50,11 @@ def test_change_roles(client_as, personas):
 
 
 def test_the_last_admin_keeps_the_admin_role(client_as, personas):
-    data = {"action": "roles", "member": personas.admin.pk,
-            f"m{personas.admin.pk}-roles": ["creator"]}
+    data = {
+        "action": "roles",
+        "member": personas.admin.pk,
+        f"m{personas.admin.pk}-roles": ["creator"],
+    }
     response = client_as("admin").post(MEMBERS, data)
     assert response.status_code == 409
     assert "at least one admin" in response.content.decode()
@@ -65,8 +72,13 @@ def test_remove_asks_then_removes(client_as, personas):
 
 def test_plan_create_edit_delete(client_as, personas):
     client = client_as("admin")
-    data = {"name": "Team", "request_limit": 100, "total_token_limit": 50000,
-            "unit_seconds": 3600, "stop_on_quota": "on"}
+    data = {
+        "name": "Team",
+        "request_limit": 100,
+        "total_token_limit": 50000,
+        "unit_seconds": 3600,
+        "stop_on_quota": "on",
+    }
     assert client.post(reverse("publisher:plans"), data).status_code == 302
     plan = Plan.objects.get(tenant=personas.tenant, name="Team")
     assert (plan.total_token_limit, plan.unit_seconds, plan.stop_on_quota) == (50000, 3600, True)
@@ -79,8 +91,9 @@ def test_plan_create_edit_delete(client_as, personas):
 
 
 def test_duplicate_plan_name_is_a_field_error(client_as):
-    response = client_as("admin").post(reverse("publisher:plans"),
-                                       {"name": "Gold", "unit_seconds": 60})
+    response = client_as("admin").post(
+        reverse("publisher:plans"), {"name": "Gold", "unit_seconds": 60}
+    )
     assert response.status_code == 400
     assert "A plan named Gold exists." in response.content.decode()
 

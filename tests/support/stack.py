@@ -48,6 +48,17 @@ class Stack:
         return f"{self.proxy_url}/t/{tenant_slug}/{route}"
 
 
+def _empty_redis() -> None:
+    """Earlier runs' registry entries and usage events must not leak into this one."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        client.flushdb()
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Stack:
     from django.db import connection
@@ -64,6 +75,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Stack:
         "TOLLGATE_DATA_DIR": str(tmp_path_factory.mktemp("stack-data")),
         "PYTHONUNBUFFERED": "1",
     }
+    _empty_redis()
     supervisor = Supervisor(env=env, log_dir=log_dir)
     try:
         supervisor.start(mock_spec(ports["mock"]))

@@ -18,14 +18,10 @@ from typing import Any, Protocol
 
 import orjson
 
-from proxy.errors import OPERATION_NOT_SUPPORTED
+from proxy.errors import OPERATION_NOT_SUPPORTED, UPSTREAM_INVALID_RESPONSE
 from proxy.providers.base import Call, Translated, UpstreamRequest, Usage
 from proxy.providers.translate.chat import ChatRequest, parse_chat_request
-from proxy.providers.translate.errors import (
-    UPSTREAM_INVALID_RESPONSE,
-    TranslationError,
-    UpstreamError,
-)
+from proxy.providers.translate.errors import TranslationError, UpstreamError
 from proxy.providers.translate.openai_out import ChunkEncoder, completion_body
 from proxy.providers.translate.result import ChatResult, StreamStep
 from proxy.providers.translate.sse import SseEvent, parse_event

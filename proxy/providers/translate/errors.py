@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from proxy.errors import INVALID, SERVER, ErrorKind, GatewayError
+from proxy.errors import UNTRANSLATABLE_REQUEST, ErrorKind, GatewayError
 
 _TYPE_BY_STATUS = {
     400: "invalid_request_error",
@@ -44,19 +44,6 @@ def openai_error_body(
 ) -> bytes:
     error = {"message": message, "type": openai_error_type(status), "code": code, "param": param}
     return orjson.dumps({"error": error})
-
-
-# Gateway-side causes of translation failures. Not yet in proxy.errors.CATALOG (whose owner adds
-# them there and in docs/errors.md); the codes are stable all the same.
-UNTRANSLATABLE_REQUEST = ErrorKind(
-    "untranslatable_request",
-    400,
-    INVALID,
-    "The request cannot be expressed in this provider's format.",
-)
-UPSTREAM_INVALID_RESPONSE = ErrorKind(
-    "upstream_invalid_response", 502, SERVER, "The provider's answer could not be read."
-)
 
 
 class TranslationError(GatewayError):

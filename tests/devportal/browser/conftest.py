@@ -52,7 +52,8 @@ def new_page(browser) -> Iterator[Callable]:
 
     def make(base_url: str, width: int = 1280, height: int = 900):
         context = browser.new_context(
-            base_url=base_url, viewport={"width": width, "height": height},
+            base_url=base_url,
+            viewport={"width": width, "height": height},
             permissions=["clipboard-read", "clipboard-write"],
         )
         context.set_default_timeout(15_000)
@@ -101,10 +102,16 @@ def published(personas, stack) -> Published:
     acme, actor = personas.tenant, personas.admin
     return Published(
         tenant=acme,
-        chat=catalog_api(acme, actor, "Support Assistant", S.PUBLISHED,
-                         tags=["chat", "support"], url=upstream),
-        legacy=catalog_api(acme, actor, "Legacy Chat", S.DEPRECATED, tags=["legacy"],
-                           url=upstream),
-        foreign=catalog_api(personas.outsider_tenant, personas.outsider, "Globex Secret",
-                            S.PUBLISHED, tags=["chat"], url=upstream),
+        chat=catalog_api(
+            acme, actor, "Support Assistant", S.PUBLISHED, tags=["chat", "support"], url=upstream
+        ),
+        legacy=catalog_api(acme, actor, "Legacy Chat", S.DEPRECATED, tags=["legacy"], url=upstream),
+        foreign=catalog_api(
+            personas.outsider_tenant,
+            personas.outsider,
+            "Globex Secret",
+            S.PUBLISHED,
+            tags=["chat"],
+            url=upstream,
+        ),
     )

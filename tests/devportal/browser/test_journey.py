@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.devportal.browser.conftest import PASSWORD, screenshot, sign_in
+from tests.devportal.browser.slow_upstream import WORDS, slow_upstream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KEY = re.compile(r"^tg_p_[A-Za-z0-9]{44}$")
@@ -76,7 +77,8 @@ def test_browse_and_try_out_as_a_new_developer(new_page, stack, published):
     expect(page.locator(".issued")).to_contain_text("Test key ready")
     assert KEY.match(page.get_by_label("API key", exact=True).input_value())
     operation = page.locator("#op-post-chat-completions")
-    operation.get_by_role("button", name=re.compile("/chat/completions")).press("Enter")
+    toggle = operation.get_by_role("button", name=re.compile(r"POST \S+ Create chat completion"))
+    toggle.press("Enter")
     body = operation.get_by_label("Request body (JSON)")
     expect(body).to_have_value(re.compile("Say this is a test!"))
     operation.get_by_role("button", name="Try it out").click()
@@ -89,20 +91,13 @@ def test_browse_and_try_out_as_a_new_developer(new_page, stack, published):
     expect(operation.get_by_role("heading", name="Response", exact=True)).to_be_focused()
     screenshot(page, "04-try-out")
 
-    # ... and streamed: the answer is drawn event by event as the chunks arrive.
+    # ... and streamed: the answer is drawn as a stream, with the tokens of its usage chunk.
     seed = json.loads(body.input_value())
     body.fill(json.dumps({**seed, "stream": True}, indent=2))
-    page.evaluate("""() => {
-        window.streamStates = [];
-        const target = document.querySelector('#op-post-chat-completions [data-streamed]');
-        new MutationObserver(() => window.streamStates.push(target.textContent))
-            .observe(target, {childList: true, characterData: true, subtree: true});
-    }""")
     operation.get_by_role("button", name="Execute").click()
     expect(operation.locator("[data-streamed]")).to_have_text(REPLY)
     expect(operation.locator("[data-tokens]")).to_contain_text("total")
-    states = page.evaluate("window.streamStates")
-    assert len({state for state in states if state and state != REPLY}) >= 2, states
+    expect(operation.locator("[data-body-out]")).to_contain_text("data: [DONE]")
     screenshot(page, "05-try-out-streamed")
 
 
@@ -158,7 +153,7 @@ def test_applications_keys_sdk_revocation_and_usage(new_page, stack, published, 
 
     # The key works with the official openai SDK, plain and streamed.
     client = openai.OpenAI(base_url=url, api_key=key, max_retries=0)
-    chat = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say this is a test!"}]}
+    chat = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say hi"}]}
     answer = client.chat.completions.create(**chat)
     assert answer.choices[0].message.content == REPLY
     stream = client.chat.completions.create(**chat, stream=True)
@@ -187,8 +182,9 @@ def test_applications_keys_sdk_revocation_and_usage(new_page, stack, published, 
     expect(page.locator("#messages")).to_contain_text("replaced by a new key")
     second = page.locator(".key-reveal").get_by_role("textbox").input_value()
     assert KEY.match(second) and second != first
-    assert_refused_soon(openai.OpenAI(base_url=url, api_key=first, max_retries=0), chat,
-                        openai.AuthenticationError)
+    assert_refused_soon(
+        openai.OpenAI(base_url=url, api_key=first, max_retries=0), chat, openai.AuthenticationError
+    )
     renewed = openai.OpenAI(base_url=url, api_key=second, max_retries=0)
     assert renewed.chat.completions.create(**chat).choices[0].message.content == REPLY
 
@@ -202,6 +198,39 @@ def test_applications_keys_sdk_revocation_and_usage(new_page, stack, published, 
     expect(page.get_by_role("heading", name="Delete Weather bot?")).to_be_visible()
     page.get_by_role("button", name="Delete application").click()
     expect(page.locator("#messages")).to_contain_text("Application Weather bot deleted")
+
+
+def test_streamed_answer_appears_while_it_arrives(new_page, stack, published, personas):
+    """Token by token: an upstream that sends a word every 0.25 s, watched in the console."""
+    from core.models import LifecycleState as S
+    from tests.devportal.conftest import catalog_api
+
+    with slow_upstream() as upstream:
+        slow = catalog_api(
+            published.tenant, personas.admin, "Slow Stream", S.PUBLISHED, url=upstream
+        )
+        page = new_page(stack.web_url)
+        sign_in(page, personas.subscriber.username, "pw-123456!")
+        page.goto(f"/devportal/apis/{slow.uuid}/try-out/")
+        page.get_by_role("button", name="Get Test Key").click()
+        expect(page.locator(".issued")).to_contain_text("Test key ready")
+        operation = page.locator("#op-post-chat-completions")
+        operation.locator("[data-op-toggle]").click()
+        operation.get_by_role("button", name="Try it out").click()
+        body = operation.get_by_label("Request body (JSON)")
+        body.fill(json.dumps({**json.loads(body.input_value()), "stream": True}))
+        page.evaluate("""() => {
+            window.streamStates = [];
+            const target = document.querySelector('#op-post-chat-completions [data-streamed]');
+            new MutationObserver(() => window.streamStates.push(target.textContent))
+                .observe(target, {childList: true, characterData: true, subtree: true});
+        }""")
+        operation.get_by_role("button", name="Execute").click()
+        final = " ".join(WORDS)
+        expect(operation.locator("[data-streamed]")).to_have_text(final, timeout=20_000)
+        expect(operation.locator("[data-tokens]")).to_contain_text(f"{5 + len(WORDS)} total")
+    partial = {state for state in page.evaluate("window.streamStates") if state != final}
+    assert len(partial) >= 3, partial  # drawn word by word, not at the end
 
 
 def wait_for_requests(page, at_least: int, timeout: float = 60.0) -> None:

@@ -49,7 +49,8 @@ def new_page(browser) -> Iterator[Callable]:
 
     def make(base_url: str, width: int = 1280, height: int = 900):
         context = browser.new_context(
-            base_url=base_url, viewport={"width": width, "height": height},
+            base_url=base_url,
+            viewport={"width": width, "height": height},
             permissions=["clipboard-read", "clipboard-write"],
         )
         context.set_default_timeout(15_000)

@@ -1,0 +1,126 @@
+"""The default limiter: the rate-limit engine (`proxy/limits/`) behind the gateway's seam.
+
+Every call is checked on every level its snapshots set (plan, application tier, API backend
+per key type): one request and the estimated tokens are reserved before forwarding, and the
+reservation is settled to the provider's usage afterwards. Counters live in Redis, shared by
+every proxy process, or in this process in the embedded mode (no REDIS_URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from redis.asyncio import BlockingConnectionPool, Redis
+
+from proxy import limits
+from proxy.config import ProxyConfig
+from proxy.errors import CATALOG, RATE_LIMIT_EXCEEDED, GatewayError
+from proxy.limits.rules import counters_for
+from proxy.policy_hooks import Admission, CallIdentity, TokenEstimate
+from proxy.providers.base import Usage
+
+# Each check is one short script call and Redis runs them one at a time: a few connections
+# per process carry any rate; more would only mean more sockets opening at once in a burst.
+REDIS_MAX_CONNECTIONS = 16
+WARM_MODELS = ("gpt-4o", "gpt-4")  # load both vocabularies (o200k, cl100k) off the hot path
+
+_UNLIMITED = Admission()  # shared by every call with no limits: never mutated
+
+
+def open_counters_redis(url: str, timeout: float) -> Redis:
+    """An asyncio client on a blocking pool: a burst waits for a connection, never raises.
+
+    `timeout` bounds connecting and each reply; the engine also bounds the whole round trip
+    (waiting for a pooled connection included) with it, then falls back to local counters.
+    """
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=timeout,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        socket_keepalive=True,
+    )
+    return Redis.from_pool(pool)  # closing the client closes its pool
+
+
+class EngineLimiter:
+    """`policy_hooks.Limiter` over `proxy.limits.Limiter` (select with PROXY_LIMITER)."""
+
+    def __init__(self, config: ProxyConfig) -> None:
+        self._config = config
+        self._limits_config = limits.LimiterConfig.from_env()
+        self._redis: Redis | None = None
+        self._engine: limits.Limiter | None = None
+        self._warm_up: asyncio.Future | None = None
+
+    async def start(self) -> None:
+        if not self._config.embedded:
+            timeout = self._limits_config.redis_timeout_seconds
+            self._redis = open_counters_redis(self._config.redis_url, timeout)
+        self._engine = limits.Limiter.from_config(self._limits_config, redis=self._redis)
+        self._warm_up = asyncio.ensure_future(asyncio.to_thread(_load_vocabularies))
+
+    async def close(self) -> None:
+        if self._warm_up is not None:
+            with contextlib.suppress(Exception):
+                await self._warm_up
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+
+    async def admit(self, identity: CallIdentity, estimate: TokenEstimate) -> Admission:
+        call = limits.CallIdentity.from_snapshots(identity.deployment, identity.key, identity.grant)
+        counters = counters_for(call)
+        if not counters:
+            return _UNLIMITED
+        wants_tokens = any(counter.dimension.is_tokens for counter in counters)
+        decision = await self._engine.admit(call, _reservation(identity) if wants_tokens else None)
+        headers = decision.raw_headers()
+        if not decision.admitted:
+            kind = CATALOG.get(decision.code or "", RATE_LIMIT_EXCEEDED)
+            raise GatewayError(kind, decision.message, headers=headers)
+        return Admission(headers, decision.quota_exceeded, decision)
+
+    async def settle(
+        self, identity: CallIdentity, admission: Admission, usage: Usage, status: int
+    ) -> None:
+        decision = admission.ticket
+        if isinstance(decision, limits.Decision):
+            await self._engine.settle(decision, spent(usage, status))
+
+
+def _reservation(identity: CallIdentity) -> limits.TokenEstimate | None:
+    """Tokens to reserve: the prompt counted with the model's tokenizer, plus max_tokens.
+
+    A call without a JSON body (e.g. GET /models) reserves no tokens; it is counted as a
+    request, and refused like any other once a request limit is spent.
+    """
+    payload = identity.payload
+    if payload is None:
+        return None
+    generates = "embed" not in identity.operation.lower()
+    return limits.estimate_request(
+        payload, limits.estimator_for(identity.model), generates=generates
+    )
+
+
+def spent(usage: Usage, status: int) -> limits.Usage | None:
+    """What to charge instead of the reservation.
+
+    The provider's count when it reported one; nothing when the call failed or the client left
+    before any usage arrived (refund); None (keep the reservation) for a success without usage.
+    """
+    if usage.prompt_tokens or usage.completion_tokens or usage.total_tokens:
+        return limits.Usage(
+            usage.prompt_tokens, usage.completion_tokens, usage.total_tokens or None
+        )
+    if status >= 400:
+        return limits.Usage()
+    return None
+
+
+def _load_vocabularies() -> None:
+    for model in WARM_MODELS:
+        limits.estimator_for(model)
