@@ -1,12 +1,15 @@
 """Proxy overhead: the same calls direct to a fast local upstream and through the proxy.
 
-    .venv/bin/python bench/proxy_overhead.py [--duration 5] [--no-access-log]
+    .venv/bin/python bench/proxy_overhead.py [--duration 5] [--no-access-log] [--limits]
 
 Starts bench/fast_upstream.py and one proxy worker (`python -m proxy`, uvloop + httptools) with
 auth and metering on: a real key looked up and HMAC-checked, usage events batched to the Redis
 stream (REDIS_URL, default redis://127.0.0.1:6379/1) or, without Redis, the embedded SQLite
 table. On a machine with two or more cores the proxy is pinned to core 0 and the upstream and
-load generator to the others. Prints one table; nothing here is a test.
+load generator to the others. `--limits` gives the key's plan request and token limits too high
+to refuse (so every call is admitted, reserved and settled; TOLLGATE_LEASE_MIN_LIMIT and
+TOLLGATE_LEASE_MIN_TOKEN_LIMIT above them make each call a Redis round trip). Prints one table;
+nothing here is a test.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from proxy.contract import (  # noqa: E402
     DeploymentSnapshot,
     Endpoint,
     KeySnapshot,
+    Limits,
     Operation,
     SubscriptionGrant,
     Vendor,
@@ -255,7 +259,12 @@ def report(rows: list, idle_bytes: float, mode: str, cpu_per_call: float) -> Non
     print(f"proxy CPU per call (user+sys, all proxied runs): {cpu_per_call * 1e6:.0f} us")
 
 
-def seed_registry(env: dict[str, str], redis_url: str, upstream_url: str) -> tuple[str, str]:
+BENCH_LIMITS = Limits(requests=10**9, total_tokens=10**12, unit_seconds=60)
+
+
+def seed_registry(
+    env: dict[str, str], redis_url: str, upstream_url: str, limits: Limits | None = None
+) -> tuple[str, str]:
     """Publish one deployment and one subscribed key the way core/registry does."""
     secret = env["SECRET_KEY"]
     vendor = Vendor("openai", "OpenAI", "v1", "openai", Auth("header", "Authorization", "Bearer "))
@@ -289,7 +298,7 @@ def seed_registry(env: dict[str, str], redis_url: str, upstream_url: str) -> tup
         application_name="bench",
         key_type="production",
         expires_at=None,
-        subscriptions={"1": SubscriptionGrant(1, 1, "Unlimited", "ACTIVE")},
+        subscriptions={"1": SubscriptionGrant(1, 1, "Bench", "ACTIVE", limits)},
     )
     client = redis.Redis.from_url(redis_url)
     client.hset("tg:reg:deployment", deployment.key, deployment.to_json())
@@ -303,6 +312,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--no-access-log", action="store_true")
+    parser.add_argument("--limits", action="store_true", help="limit the plan (never refusing)")
     options = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
     upstream_port, proxy_port = free_port(), free_port()
@@ -318,8 +328,10 @@ def main() -> None:
             "PROXY_ACCESS_LOG": "false" if options.no_access_log else "true",
         }
         env["REDIS_URL"] = redis_url
-        key, route = seed_registry(env, redis_url, f"http://127.0.0.1:{upstream_port}/v1")
-        mode = "Redis registry + Redis usage stream"
+        limits = BENCH_LIMITS if options.limits else None
+        upstream_url = f"http://127.0.0.1:{upstream_port}/v1"
+        key, route = seed_registry(env, redis_url, upstream_url, limits)
+        mode = "Redis registry + Redis usage stream" + (" + plan limits" if limits else "")
         spare = f"1-{os.cpu_count() - 1}" if os.cpu_count() > 1 else "0"
         upstream = start(["bench/fast_upstream.py", str(upstream_port)], env, spare)
         proxy = start(

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf, TruncMinute
 
-from core.models import RollupCursor, UsageEvent, UsageRollup
+from core.models import ApiKey, RollupCursor, UsageEvent, UsageRollup
 from core.models.rollups import LATENCY_BOUNDS_MS, LATENCY_BUCKET_FIELDS, Granularity
 
 CURSOR = "usage"
@@ -44,9 +44,23 @@ def roll_up_pending() -> int:
         events = UsageEvent.objects.filter(id__gt=cursor.previous_event_id, id__lte=newest)
         minutes = _minutes_of(events)
         rebuild_minutes(minutes)
+        mark_keys_used(events)
         cursor.previous_event_id, cursor.last_event_id = cursor.last_event_id, newest
         cursor.save(update_fields=["previous_event_id", "last_event_id", "updated_at"])
     return len(minutes)
+
+
+def mark_keys_used(events: QuerySet[UsageEvent]) -> int:
+    """Record when each key was last seen at the gateway (the devportal's "Last used")."""
+    latest = events.exclude(key_id=None).values("key_id").annotate(last=Max("ts"))
+    updated = 0
+    for row in latest:
+        updated += (
+            ApiKey.objects.filter(pk=row["key_id"])
+            .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=row["last"]))
+            .update(last_used_at=row["last"])
+        )
+    return updated
 
 
 def rebuild_range(start: datetime, end: datetime) -> int:

@@ -13,6 +13,7 @@ Listing rules (issue 6, WSO2's developer portal):
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.shortcuts import get_object_or_404
 
 from core.models import AiApi, Deployment, LifecycleState, Tenant
 
+_PARAMETER = re.compile(r"\{(\w+)\}")
+_PARAMETER_VALUE = "[A-Za-z0-9._~-]+"  # a model name or id: no slash, query or fragment
 LISTED_STATES = (
     LifecycleState.PUBLISHED,
     LifecycleState.DEPRECATED,
@@ -43,6 +46,7 @@ class Operation:
     summary: str
     operation_id: str
     example: str  # pretty JSON of the request body's example, "" when the call has no body
+    parameter_examples: tuple[tuple[str, str], ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -52,6 +56,28 @@ class Operation:
     @property
     def has_body(self) -> bool:
         return self.method in {"POST", "PUT", "PATCH"}
+
+    @property
+    def takes_stream_options(self) -> bool:
+        """OpenAI-style completions, which accept `stream` and `stream_options`."""
+        return self.method == "POST" and self.path.endswith("/completions")
+
+    @property
+    def parameters(self) -> list[tuple[str, str]]:
+        """Path parameters with their example, e.g. `model` in `/v1beta/models/{model}:…`."""
+        examples = dict(self.parameter_examples)
+        return [(name, examples.get(name, "")) for name in _PARAMETER.findall(self.path)]
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether a concrete call (`GET /v1/models/claude-x`) is this operation."""
+        if method != self.method or any(part in {".", ".."} for part in path.split("/")):
+            return False
+        pieces = _PARAMETER.split(self.path)  # literal, name, literal, name, ..., literal
+        pattern = "".join(
+            _PARAMETER_VALUE if index % 2 else re.escape(piece)
+            for index, piece in enumerate(pieces)
+        )
+        return re.fullmatch(pattern, path) is not None
 
 
 @dataclass(frozen=True)
@@ -169,7 +195,8 @@ def operations(api: AiApi) -> list[Operation]:
         key=lambda op: (op["path"] != "/chat/completions", op["path"], op["method"]),
     )
     for op in ordered:
-        spec = (paths.get(op["path"]) or {}).get(op["method"].lower()) or {}
+        item = paths.get(op["path"]) or {}
+        spec = item.get(op["method"].lower()) or {}
         result.append(
             Operation(
                 method=op["method"],
@@ -177,9 +204,20 @@ def operations(api: AiApi) -> list[Operation]:
                 summary=op["summary"] or spec.get("description", ""),
                 operation_id=spec.get("operationId", ""),
                 example=_example_of(spec),
+                parameter_examples=_parameter_examples(item, spec),
             )
         )
     return result
+
+
+def _parameter_examples(item: dict, spec: dict) -> tuple[tuple[str, str], ...]:
+    found = []
+    for parameter in [*(item.get("parameters") or []), *(spec.get("parameters") or [])]:
+        if isinstance(parameter, dict) and parameter.get("in") == "path":
+            example = parameter.get("example", (parameter.get("schema") or {}).get("example"))
+            if example is not None:
+                found.append((str(parameter.get("name")), str(example)))
+    return tuple(found)
 
 
 def _example_of(spec: dict) -> str:

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cache
 
-import certifi
 import httpx
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
@@ -52,7 +51,7 @@ class RelayRequest:
 @cache
 def _tls() -> ssl.SSLContext:
     """Built once: loading the CA bundle costs ~35 ms, more than the call it would serve."""
-    return ssl.create_default_context(cafile=certifi.where())
+    return httpx.create_ssl_context()
 
 
 def client() -> httpx.AsyncClient:

@@ -19,17 +19,23 @@ from proxy.errors import (
 from proxy.registry import Registry
 
 SUBSCRIBED_STATES = frozenset({"PUBLISHED", "DEPRECATED"})
+# After `Authorization: Bearer`: WSO2's `apikey`, then the vendor SDKs' own spellings, so the
+# `anthropic` SDK and Claude Code (`x-api-key`) and Google's SDKs work unchanged.
+KEY_HEADERS = ("apikey", "x-api-key", "x-goog-api-key")
 
 
 def presented_key(headers: dict[str, str]) -> str | None:
-    """The key from `Authorization: Bearer <key>`, else from the `apikey` header (WSO2)."""
+    """The key from `Authorization: Bearer <key>`, else from the first key header sent."""
     authorization = headers.get("authorization")
     if authorization:
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() == "bearer" and value.strip():
             return value.strip()
-    key = headers.get("apikey", "").strip()
-    return key or None
+    for name in KEY_HEADERS:
+        key = headers.get(name, "").strip()
+        if key:
+            return key
+    return None
 
 
 async def authenticate(

@@ -1,9 +1,15 @@
 """Routes of the usage analytics API, mounted under /api/v1/tenants/{tenant_slug}/analytics/.
 
-Empty on purpose: the analytics work (core/analytics.py) adds its views here. Every route
-added needs its rows in tests/api/test_permissions.py, or the route-coverage test fails.
+Every route added needs its rows in tests/api/test_permissions.py, or the route-coverage test
+fails. docs/analytics.md describes them.
 """
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from core.api import analytics
+
+urlpatterns = [
+    path("usage/", analytics.UsageView.as_view(), name="analytics-usage"),
+    path("summary/", analytics.SummaryView.as_view(), name="analytics-summary"),
+    path("quotas/", analytics.QuotaListView.as_view(), name="analytics-quotas"),
+]

@@ -1,14 +1,17 @@
-"""The AI vendor catalog: built-in vendors and the tenant's custom ones (read-only here;
-custom vendor writes come with the providers work)."""
+"""The AI vendor catalog: built-in vendors (read-only) and the tenant's custom ones, which
+tenant admins create, edit and delete (core/services/vendors.py)."""
 
 from __future__ import annotations
 
-from rest_framework import generics, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from core import selectors
-from core.api.base import MEMBERS, TenantView
+from core.api.base import MEMBERS, TenantView, parse
+from core.api.vendor_inputs import VendorInput, VendorUpdateInput
 from core.models import Vendor, VendorVersion
+from core.services import vendors as vendor_services
 
 
 class VendorVersionSerializer(serializers.ModelSerializer):
@@ -54,16 +57,43 @@ class VendorDetailSerializer(VendorSerializer):
 
 class VendorListView(TenantView, generics.ListAPIView):
     serializer_class = VendorSerializer
-    permission_map = {"GET": MEMBERS}
+    permission_map = {"GET": MEMBERS, "POST": "tenant.manage"}
 
     def get_queryset(self):
         return Vendor.objects.none() if self.schema_only else selectors.vendors(self.tenant)
 
+    @extend_schema(request=VendorInput, responses={201: VendorDetailSerializer})
+    def post(self, request, tenant_slug: str):
+        vendor = vendor_services.create_custom_vendor(
+            tenant=self.tenant, actor=request.user, **parse(VendorInput, request)
+        )
+        body = VendorDetailSerializer(selectors.vendor(self.tenant, vendor.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
 
 class VendorDetailView(TenantView):
+    """A vendor. Custom ones: PATCH edits the vendor and one version (`version`, default the
+    newest; a new `version` is added); DELETE refuses while an API uses the vendor (409).
+    Built-in vendors answer 403 to writes."""
+
     serializer_class = VendorDetailSerializer
-    permission_map = {"GET": MEMBERS}
+    permission_map = {"GET": MEMBERS, "PATCH": "tenant.manage", "DELETE": "tenant.manage"}
 
     def get(self, request, tenant_slug: str, vendor_id: int):
         found = selectors.vendor(self.tenant, vendor_id)
         return Response(VendorDetailSerializer(found).data)
+
+    @extend_schema(request=VendorUpdateInput, responses=VendorDetailSerializer)
+    def patch(self, request, tenant_slug: str, vendor_id: int):
+        vendor = selectors.vendor(self.tenant, vendor_id)
+        vendor_services.ensure_custom(vendor)  # 403 for a built-in one, before any 400
+        vendor = vendor_services.update_custom_vendor(
+            vendor=vendor, actor=request.user, **parse(VendorUpdateInput, request, partial=True)
+        )
+        return Response(VendorDetailSerializer(selectors.vendor(self.tenant, vendor.pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, tenant_slug: str, vendor_id: int):
+        vendor = selectors.vendor(self.tenant, vendor_id)
+        vendor_services.delete_custom_vendor(vendor=vendor, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -81,19 +81,19 @@ def _relay_target(request: HttpRequest, api_uuid, path: str) -> RelayRequest | H
     api = catalog.visible_apis(membership.tenant).filter(uuid=api_uuid).first()
     if api is None or not catalog.is_callable(api):
         return _error(404, "not_found", "No such deployed API in this tenant.")
-    offered = {(op.method, op.path) for op in catalog.operations(api)}
-    if (request.method, path) not in offered:
+    if not any(op.matches(request.method, path) for op in catalog.operations(api)):
         return _error(404, "unknown_operation", f"{api.name} has no {request.method} {path}.")
     key = request.headers.get("X-Tryout-Key", "").strip()
     if not key:
         return _error(400, "missing_key", "Get a test key or paste a key first.")
-    if int(request.headers.get("Content-Length") or 0) > MAX_BODY_BYTES:
+    body = request.body if request.method == "POST" else b""
+    if len(body) > MAX_BODY_BYTES:
         return _error(413, "body_too_large", "The console sends at most 1 MB.")
     return RelayRequest(
         method=request.method,
         url=catalog.tryout_base_url(api) + path,
         key=key,
-        body=request.body if request.method == "POST" else b"",
+        body=body,
         content_type=request.content_type or "application/json",
     )
 

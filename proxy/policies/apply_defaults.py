@@ -81,7 +81,7 @@ class GatewayPolicy:
 
     def apply(self, ingress: str, operation: str, payload: dict[str, Any]) -> dict[str, Any]:
         if self.problem is not None:
-            raise self.problem
+            raise self.problem.with_traceback(None)  # shared: do not let its traceback grow
         shape = shape_of(ingress, self.driver, operation)
         if shape is None:
             return payload

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 
 from core.permissions import PERMISSIONS, can
 
@@ -73,9 +74,13 @@ def render_page(
     partial: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The whole page, or only the named partial when htmx asked for it."""
-    name = f"{template}#{partial}" if partial and request.htmx else template
-    return render(request, name, context, status=status)
+    """The whole page, or only the named partial when htmx asked for it (not when htmx
+    restores a page from history: that needs the whole page)."""
+    wants_part = bool(partial and request.htmx and not request.htmx.history_restore_request)
+    response = render(request, f"{template}#{partial}" if wants_part else template, context,
+                      status=status)  # fmt: skip
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def finish(request: HttpRequest, message: str, url: str) -> HttpResponse | None:

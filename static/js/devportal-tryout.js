@@ -29,6 +29,7 @@
   function setEditing(op, editing) {
     var body = part(op, "data-body");
     var usage = part(op, "data-include-usage");
+    op.querySelectorAll("[data-param]").forEach(function (input) { input.readOnly = !editing; });
     if (body) {
       body.readOnly = !editing;
       if (!editing) body.value = body.getAttribute("data-example");
@@ -37,7 +38,7 @@
     part(op, "data-try-it").hidden = editing;
     part(op, "data-cancel").hidden = !editing;
     part(op, "data-execute").hidden = !editing;
-    if (editing) (body || part(op, "data-execute")).focus();
+    if (editing) (op.querySelector("[data-param]") || body || part(op, "data-execute")).focus();
     else part(op, "data-try-it").focus();
   }
 
@@ -55,6 +56,22 @@
     return [field.value, null];
   }
 
+  // The operation's path with its parameters filled in, or null (and a field error) if one is empty.
+  function concretePath(op) {
+    var path = op.getAttribute("data-path");
+    var missing = null;
+    op.querySelectorAll("[data-param]").forEach(function (input) {
+      var error = input.parentNode.querySelector("[data-param-error]");
+      var value = input.value.trim();
+      error.textContent = value ? "" : "Required.";
+      if (value) input.removeAttribute("aria-invalid");
+      else { input.setAttribute("aria-invalid", "true"); missing = missing || input; }
+      path = path.replace("{" + input.getAttribute("data-param") + "}", encodeURIComponent(value));
+    });
+    if (missing) { missing.focus(); return null; }
+    return path;
+  }
+
   function showBodyError(op, message) {
     var field = part(op, "data-body");
     var error = part(op, "data-body-error");
@@ -69,10 +86,38 @@
     return names.map(function (name) { return name + ": " + response.headers.get(name); }).join("\n");
   }
 
+  // Token counts in the vendors' shapes: OpenAI (usage.*_tokens), Anthropic (usage.input_tokens,
+  // output_tokens; message_start carries the input, message_delta the output) and Gemini
+  // (usageMetadata). Stream events are merged field by field, the latest count winning.
+  function usageOf(payload) {
+    var raw = payload && (payload.usage || payload.usageMetadata || (payload.message && payload.message.usage));
+    if (!raw) return null;
+    return {
+      prompt: first(raw.prompt_tokens, raw.input_tokens, raw.promptTokenCount),
+      completion: first(raw.completion_tokens, raw.output_tokens, raw.candidatesTokenCount),
+      total: first(raw.total_tokens, raw.totalTokenCount),
+    };
+  }
+
+  function first() {
+    for (var i = 0; i < arguments.length; i++) if (typeof arguments[i] === "number") return arguments[i];
+    return null;
+  }
+
+  function merged(into, usage) {
+    if (!usage) return into;
+    into = into || { prompt: null, completion: null, total: null };
+    ["prompt", "completion", "total"].forEach(function (name) {
+      if (usage[name] !== null) into[name] = usage[name];
+    });
+    return into;
+  }
+
   function tokensText(usage) {
     if (!usage) return "Not reported";
-    return (usage.total_tokens || 0) + " total (" + (usage.prompt_tokens || 0) + " prompt, "
-      + (usage.completion_tokens || 0) + " completion)";
+    var prompt = usage.prompt || 0, completion = usage.completion || 0;
+    var total = usage.total !== null ? usage.total : prompt + completion;
+    return total + " total (" + prompt + " prompt, " + completion + " completion)";
   }
 
   function pretty(text) {
@@ -105,7 +150,9 @@
     var choice = event.choices && event.choices[0];
     if (choice && choice.delta && typeof choice.delta.content === "string") return choice.delta.content;
     if (event.delta && typeof event.delta.text === "string") return event.delta.text;  // Anthropic
-    return "";
+    var candidate = event.candidates && event.candidates[0];  // Gemini
+    var parts = candidate && candidate.content && candidate.content.parts;
+    return parts ? parts.map(function (p) { return p.text || ""; }).join("") : "";
   }
 
   async function execute(console_, op) {
@@ -121,8 +168,10 @@
     showBodyError(op, built[1]);
     if (built[1]) return;
 
+    var path = concretePath(op);
+    if (path === null) return;
     var method = op.getAttribute("data-method");
-    var url = console_.getAttribute("data-relay-base") + op.getAttribute("data-path").replace(/^\//, "");
+    var url = console_.getAttribute("data-relay-base") + path.replace(/^\//, "");
     var out = {
       section: part(op, "data-response"), status: part(op, "data-status"),
       latency: part(op, "data-latency"), tokens: part(op, "data-tokens"),
@@ -154,12 +203,12 @@
         out.streamBlock.hidden = false;
         await readEvents(response, function (text) { out.body.textContent += text; }, function (event) {
           out.streamed.textContent += streamedPiece(event);
-          if (event.usage) usage = event.usage;
+          usage = merged(usage, usageOf(event));
         });
       } else {
         var text = await response.text();
         out.body.textContent = pretty(text);
-        try { usage = JSON.parse(text).usage || null; } catch (e) { usage = null; }
+        try { usage = merged(null, usageOf(JSON.parse(text))); } catch (e) { usage = null; }
       }
       var total = performance.now() - started;
       out.latency.textContent = Math.round(total) + " ms total, first byte after " + Math.round(firstByte) + " ms";

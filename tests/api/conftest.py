@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.api.auth import create_token
-from core.models import Vendor, VendorVersion
-from core.services import access, deployments, tenants
+from core.models import Vendor
+from core.services import access, deployments, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
 
 
@@ -76,16 +76,25 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
 
 
 def custom_vendor(tenant) -> Vendor:
-    """Custom vendors have no write service yet (the providers work adds it)."""
-    vendor = Vendor.objects.create(tenant=tenant, slug=f"{tenant.slug}-llm", name="In-house LLM")
-    VendorVersion.objects.create(
-        vendor=vendor,
+    return vendors.create_custom_vendor(
+        tenant=tenant,
+        actor=None,
+        name="In-house LLM",
+        slug=f"{tenant.slug}-llm",
         version="v1",
-        driver="openai",
         base_url="https://llm.example.com/v1",
-        api_definition={"openapi": "3.0.3", "paths": {}},
+        auth_scheme="header",
+        auth_name="x-api-key",
+        api_definition=MINIMAL_OPENAPI,
+        usage_paths={"total_tokens": "$.usage.total_tokens"},
     )
-    return vendor
+
+
+MINIMAL_OPENAPI = {
+    "openapi": "3.0.3",
+    "info": {"title": "In-house LLM", "version": "v1"},
+    "paths": {"/generate": {"post": {"responses": {"200": {"description": "OK"}}}}},
+}
 
 
 @dataclass

@@ -41,6 +41,9 @@ ACTIONS: dict[tuple[str, str], list[str]] = {
     ("PATCH", "member"): ["member.roles"],
     ("DELETE", "member"): ["member.remove"],
     ("POST", "invitations"): ["member.invite"],
+    ("POST", "vendors"): ["vendor.create"],
+    ("PATCH", "vendor"): ["vendor.update"],
+    ("DELETE", "vendor"): ["vendor.delete"],
 }
 WRITES = [row for row in ROWS if row.method != "GET"]
 

@@ -224,7 +224,16 @@ def test_an_environment_keeps_its_slug_while_deployed(personas, client_for) -> N
 def test_vendors(personas, worlds, client_for) -> None:
     vendors = client_for(personas.subscriber).get(url("vendors")).json()["results"]
     slugs = [v["slug"] for v in vendors]
-    assert set(slugs) == {"openai", "azure-openai", "mistral", "acme-llm"}
+    assert set(slugs) == {
+        "openai",
+        "azure-openai",
+        "mistral",
+        "anthropic",
+        "gemini",
+        "cohere",
+        "openai-compatible",
+        "acme-llm",
+    }
     openai = next(v for v in vendors if v["slug"] == "openai")
     assert openai["is_builtin"] and openai["versions"][0]["auth_prefix"] == "Bearer "
     assert {

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import AuditLog
-from tests.api.conftest import World
+from tests.api.conftest import MINIMAL_OPENAPI, World
 
 ROLES = ("admin", "creator", "publisher", "subscriber")
 
@@ -60,6 +60,7 @@ API = lambda w: {"api_id": w.api.pk}  # noqa: E731
 DRAFT = lambda w: {"api_id": w.draft_api.pk}  # noqa: E731
 APP = lambda w: {"app_id": w.app.pk}  # noqa: E731
 KEY = lambda w: {"app_id": w.app.pk, "key_id": w.key.pk}  # noqa: E731
+VENDOR = lambda w: {"vendor_id": w.vendor.pk}  # noqa: E731
 
 # fmt: off
 ROWS: list[Row] = [
@@ -166,8 +167,19 @@ ROWS: list[Row] = [
     Row("POST", "invitations", grant(201),
         body=lambda w: {"email": "new@acme.test", "roles": ["subscriber"]}),
     Row("GET", "vendors", everyone(200)),
-    Row("GET", "vendor", everyone(200), kwargs=lambda w: {"vendor_id": w.vendor.pk}),
+    Row("POST", "vendors", grant(201), body=lambda w: {
+        "name": "Echo", "version": "v1", "base_url": "https://echo.example.com/v1",
+        "auth_name": "x-api-key", "api_definition": MINIMAL_OPENAPI,
+        "usage_paths": {"total_tokens": "$.usage.total"}}),
+    Row("GET", "vendor", everyone(200), kwargs=VENDOR),
+    Row("PATCH", "vendor", grant(200), kwargs=VENDOR, body=lambda w: {"description": "x"}),
+    Row("DELETE", "vendor", grant(204), kwargs=VENDOR),
     Row("GET", "audit", grant(200)),
+    # Usage analytics: the tenant's for creators, publishers and admins; a developer's own
+    # applications' for subscribers (tests/api/test_analytics.py checks the scoping).
+    Row("GET", "analytics-usage", everyone(200)),
+    Row("GET", "analytics-summary", everyone(200)),
+    Row("GET", "analytics-quotas", grant(200, "subscriber")),
 ]
 # fmt: on
 

@@ -173,3 +173,26 @@ def test_ranges_too_long_for_the_bucket_are_refused():
         usage_report(UsageQuery(1, T0, T0 + timedelta(days=30), Bucket.MINUTE))
     with pytest.raises(AnalyticsRangeError):
         usage_report(UsageQuery(1, T0, T0))
+
+
+@pytest.mark.django_db
+def test_rollup_records_when_each_key_was_last_used(personas):
+    from core.models import ApiKey
+    from core.services.access import create_application, generate_key
+
+    app = create_application(tenant=personas.tenant, owner=personas.subscriber, name="lu")
+    key, _plaintext = generate_key(app=app, key_type="production", actor=personas.subscriber)
+    other, _ = generate_key(app=app, key_type="sandbox", actor=personas.subscriber)
+    seen = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    for offset in (0, 30):
+        UsageEvent.objects.create(
+            request_id=f"lu-{offset}",
+            ts=seen + timedelta(seconds=offset),
+            tenant_id=personas.tenant.pk,
+            key_id=key.pk,
+            status=200,
+            total_latency_ms=1.0,
+        )
+    roll_up_pending()
+    assert ApiKey.objects.get(pk=key.pk).last_used_at == seen + timedelta(seconds=30)
+    assert ApiKey.objects.get(pk=other.pk).last_used_at is None

@@ -16,6 +16,7 @@ from core.models import ApiKey, Application, Subscription
 from core.secrets import hash_key
 from core.services import access
 from devportal import relay
+from devportal.catalog import Operation
 
 pytestmark = pytest.mark.django_db
 KEY_PATTERN = re.compile(r"tg_[ps]_[A-Za-z0-9]{44}")
@@ -161,7 +162,7 @@ def test_relay_forwards_to_the_gateway_and_returns_its_answer(personas, catalog,
 def test_relay_streams(personas, catalog, gateway, monkeypatch):
     monkeypatch.setattr(
         "devportal.views.tryout.catalog.operations",
-        lambda api: [type("Op", (), {"method": "POST", "path": "/stream"})()],
+        lambda api: [Operation("POST", "/stream", "", "", "")],
     )
     response, body = call_relay(personas.subscriber, relay_url(catalog.published, "stream"))
     assert response.streaming
@@ -247,3 +248,39 @@ def test_default_application_is_reused_when_it_exists(developer, catalog, person
     existing = access.default_application(tenant=personas.tenant, owner=personas.subscriber)
     get_test_key(developer, catalog.published)
     assert ApiKey.objects.get().application == existing
+
+
+def test_relay_refuses_a_body_over_one_megabyte(personas, catalog, gateway):
+    big = b'{"input": "' + b"x" * relay.MAX_BODY_BYTES + b'"}'
+    response, body = call_relay(personas.subscriber, relay_url(catalog.published), body=big)
+    assert response.status_code == 413 and b"body_too_large" in body
+    assert gateway == []
+
+
+def test_relay_fills_path_parameters_but_only_with_one_segment(personas, catalog, gateway):
+    from core.models import LifecycleState
+    from tests.devportal.conftest import catalog_api
+
+    claude = catalog_api(
+        personas.tenant, personas.admin, "Claude", LifecycleState.PUBLISHED, vendor="anthropic"
+    )
+    response, _ = call_relay(
+        personas.subscriber, relay_url(claude, "v1/models/claude-3-haiku"), method="get"
+    )
+    assert response.status_code == 200
+    assert gateway[-1].url.path.endswith(f"/{claude.resolved_context}/v1/models/claude-3-haiku")
+    for bad in ("v1/models/a/b", "v1/models/..", "v1/models/"):
+        response, _ = call_relay(personas.subscriber, relay_url(claude, bad), method="get")
+        assert response.status_code == 404, bad
+    assert len(gateway) == 1
+
+
+def test_console_offers_inputs_for_path_parameters(developer, personas, catalog):
+    from core.models import LifecycleState
+    from tests.devportal.conftest import catalog_api
+
+    claude = catalog_api(
+        personas.tenant, personas.admin, "Claude", LifecycleState.PUBLISHED, vendor="anthropic"
+    )
+    html = developer.get(reverse("devportal:tryout", args=[claude.uuid])).content.decode()
+    assert 'data-param="model_id"' in html and "/v1/messages" in html

@@ -21,8 +21,11 @@ from core.services.tenants import add_member, create_tenant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PROVIDER_KEYS = {"openai": "sk-e2e-openai", "azure-openai": "azure-e2e-key",
-                 "mistral": "mistral-e2e-key"}
+PROVIDER_KEYS = {
+    "openai": "sk-e2e-openai",
+    "azure-openai": "azure-e2e-key",
+    "mistral": "mistral-e2e-key",
+}
 MOCK_PATHS = {"openai": "/openai/v1", "azure-openai": "/azure", "mistral": "/mistral/v1"}
 AZURE_SETTINGS = {"deployment": "gpt-4o-mini", "api_version": "2024-10-21"}
 CHAT = [{"role": "user", "content": "Say this is a test!"}]
@@ -30,8 +33,9 @@ CHAT = [{"role": "user", "content": "Say this is a test!"}]
 
 class Rest:
     def __init__(self, base: str, token: str) -> None:
-        self.client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                                   timeout=20)
+        self.client = httpx.Client(
+            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=20
+        )
 
     def call(self, method: str, path: str, **kwargs) -> dict:
         response = self.client.request(method, path, **kwargs)
@@ -52,17 +56,28 @@ def world(stack):
 
 
 def publish_api(rest: Rest, stack, vendor: str) -> dict:
-    api = rest.call("POST", "/apis/", json={
-        "name": f"{vendor} api", "context": f"{{version}}/{vendor}", "version": "1.0.0",
-        "vendor": vendor, "endpoint_url": stack.mock_url + MOCK_PATHS[vendor],
-    })
+    api = rest.call(
+        "POST",
+        "/apis/",
+        json={
+            "name": f"{vendor} api",
+            "context": f"{{version}}/{vendor}",
+            "version": "1.0.0",
+            "vendor": vendor,
+            "endpoint_url": stack.mock_url + MOCK_PATHS[vendor],
+        },
+    )
     settings = AZURE_SETTINGS if vendor == "azure-openai" else {}
-    rest.call("PATCH", f"/apis/{api['id']}/endpoints/production/",
-              json={"api_key": PROVIDER_KEYS[vendor], "settings": settings})
+    rest.call(
+        "PATCH",
+        f"/apis/{api['id']}/endpoints/production/",
+        json={"api_key": PROVIDER_KEYS[vendor], "settings": settings},
+    )
     rest.call("POST", f"/apis/{api['id']}/revisions/", json={"description": "e2e"})
     rest.call("POST", f"/apis/{api['id']}/lifecycle/", json={"state": "PUBLISHED"})
-    rest.call("POST", f"/apis/{api['id']}/deployments/",
-              json={"revision": 1, "environment": "default"})
+    rest.call(
+        "POST", f"/apis/{api['id']}/deployments/", json={"revision": 1, "environment": "default"}
+    )
     return api
 
 
@@ -72,20 +87,27 @@ def test_three_vendors_through_the_gateway(stack, world):
     app = rest.call("POST", "/applications/", json={"name": "e2e app"})
     plan = next(p for p in rest.call("GET", "/plans/")["results"] if p["name"] == "Gold")
     for api in apis.values():
-        rest.call("POST", "/subscriptions/",
-                  json={"application": app["id"], "api": api["id"], "plan": plan["id"]})
-    key = rest.call("POST", f"/applications/{app['id']}/keys/",
-                    json={"key_type": "production"})["key"]
+        rest.call(
+            "POST",
+            "/subscriptions/",
+            json={"application": app["id"], "api": api["id"], "plan": plan["id"]},
+        )
+    key = rest.call("POST", f"/applications/{app['id']}/keys/", json={"key_type": "production"})[
+        "key"
+    ]
     stack.clear_mock()
 
     for vendor, api in apis.items():
-        client = openai.OpenAI(api_key=key, max_retries=0,
-                               base_url=stack.gateway_url(tenant.slug, api["route"]))
+        client = openai.OpenAI(
+            api_key=key, max_retries=0, base_url=stack.gateway_url(tenant.slug, api["route"])
+        )
         answer = client.chat.completions.create(model="gpt-4o-mini", messages=CHAT)
         assert answer.choices[0].message.content
-        assert answer.usage.total_tokens == answer.usage.prompt_tokens + answer.usage.completion_tokens
-        chunks = list(client.chat.completions.create(model="gpt-4o-mini", messages=CHAT,
-                                                     stream=True))
+        usage = answer.usage
+        assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+        chunks = list(
+            client.chat.completions.create(model="gpt-4o-mini", messages=CHAT, stream=True)
+        )
         text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
         assert text == answer.choices[0].message.content
         if vendor != "mistral":  # Mistral itself always reports usage in its last chunk

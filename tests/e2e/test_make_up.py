@@ -30,8 +30,14 @@ def embedded_env(data_dir: Path) -> dict[str, str]:
 
 
 def run_manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def wait_for_banner(proc: subprocess.Popen, timeout: float = 60.0) -> str:
@@ -51,9 +57,15 @@ def test_embedded_make_up_serves_the_demo(tmp_path):
     env = embedded_env(tmp_path)
     run_manage(env, "migrate", "--noinput")
     run_manage(env, "seed_demo")
-    proc = subprocess.Popen([sys.executable, "-m", "core.devserver"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.devserver"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         banner = wait_for_banner(proc)
         demo = json.loads((tmp_path / "demo.json").read_text())
@@ -75,6 +87,7 @@ def test_embedded_make_up_serves_the_demo(tmp_path):
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=20)
         proc.stdout.close()
-    leftovers = subprocess.run(["pgrep", "-f", f"--port {env['PROXY_PORT']}"],
-                               capture_output=True, text=True).stdout.strip()
+    leftovers = subprocess.run(
+        ["pgrep", "-f", f"--port {env['PROXY_PORT']}"], capture_output=True, text=True
+    ).stdout.strip()
     assert not leftovers, "Ctrl-C left the proxy running"

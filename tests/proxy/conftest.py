@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.proxy.gateways import Gateway
 from tests.proxy.support import (
     Process,
     RedisRegistry,
@@ -114,3 +115,13 @@ def embedded_proxy(_embedded: tuple[Process, SqliteRegistry]) -> Process:
 @pytest.fixture
 def embedded_registry(_embedded: tuple[Process, SqliteRegistry]) -> SqliteRegistry:
     return _embedded[1]
+
+
+@pytest.fixture(params=["redis", "embedded"])
+def gateway(request: pytest.FixtureRequest) -> Gateway:
+    """One proxy in each registry mode (Redis only when REDIS_URL is set)."""
+    if request.param == "redis":
+        proxy = request.getfixturevalue("proxy")
+        return Gateway("redis", proxy, request.getfixturevalue("registry"))
+    proxy = request.getfixturevalue("embedded_proxy")
+    return Gateway("embedded", proxy, request.getfixturevalue("embedded_registry"))

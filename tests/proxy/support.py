@@ -53,6 +53,29 @@ VENDORS = {
     "mistral": Vendor(
         "mistral", "Mistral", "v1", "mistral", Auth("header", "Authorization", "Bearer ")
     ),
+    "anthropic": Vendor(
+        "anthropic",
+        "Anthropic",
+        "v1",
+        "anthropic",
+        Auth("header", "x-api-key", ""),
+        settings={"anthropic_version": "2023-06-01"},
+    ),
+    "gemini": Vendor(
+        "gemini",
+        "Google Gemini",
+        "v1beta",
+        "gemini",
+        Auth("header", "x-goog-api-key", ""),
+        settings={"api_version": "v1beta"},
+    ),
+    "cohere": Vendor(
+        "cohere", "Cohere", "v2", "cohere", Auth("header", "Authorization", "Bearer ")
+    ),
+    # An OpenAI-compatible server that takes no key: configuration of the OpenAI driver.
+    "compatible": Vendor(
+        "openai-compatible", "OpenAI-compatible server", "v1", "openai", Auth("none", "", "")
+    ),
 }
 OPERATIONS = (
     Operation("POST", "/chat/completions"),
@@ -61,7 +84,15 @@ OPERATIONS = (
     Operation("GET", "/models"),
     Operation("GET", "/models/{model}"),
 )
-MOCK_PATHS = {"openai": "/openai/v1", "azure": "/azure", "mistral": "/mistral/v1"}
+MOCK_PATHS = {
+    "openai": "/openai/v1",
+    "azure": "/azure",
+    "mistral": "/mistral/v1",
+    "anthropic": "/anthropic",
+    "gemini": "/gemini",
+    "cohere": "/cohere",
+    "compatible": "/compatible/v1",
+}
 
 
 def free_port() -> int:

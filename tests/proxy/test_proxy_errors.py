@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from proxy.errors import CATALOG
+from tests.proxy.gateways import Gateway, unified_deployment
 from tests.proxy.support import (
     REPO,
     eventually,
@@ -207,9 +208,21 @@ def test_not_ready_until_the_registry_loads(proxy_logs):
         process.stop()
 
 
+def test_translation_errors(proxy, mock, registry):
+    deployment = unified_deployment(mock.url, "anthropic")
+    key = Gateway("redis", proxy, registry).publish(deployment)
+    audio = {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}
+    payload = chat(messages=[{"role": "user", "content": [audio]}])
+    expect_error(post(proxy, deployment, key, payload), 400, "untranslatable_request")
+    assert mock.requests() == []  # refused before any I/O
+    response = post(proxy, deployment, key, chat("mock-invalid-json"))
+    expect_error(response, 502, "upstream_invalid_response")
+
+
 def test_every_code_is_documented_and_provoked_here():
     documented = re.findall(r"^\| `([a-z_]+)` \|", (REPO / "docs/errors.md").read_text(), re.M)
     assert set(CATALOG) <= set(documented)
     source = Path(__file__).read_text()  # each code as `<status>, "<code>"` of an expect_error
+    source += (Path(__file__).parent / "limits_e2e/test_limit_codes.py").read_text()  # 429s
     provoked = {code for code in CATALOG if re.search(rf'\d{{3}},\s*"{code}"', source)}
     assert set(CATALOG) == provoked, set(CATALOG) ^ provoked

@@ -12,6 +12,8 @@ import sys
 import proxy.app, proxy.gateway, proxy.registry.redis_store, proxy.registry.embedded_store
 import proxy.usage.redis_sink, proxy.usage.db_sink, proxy.providers.openai
 import proxy.providers.azure, proxy.providers.mistral, proxy.__main__
+import proxy.providers.anthropic, proxy.providers.gemini, proxy.providers.cohere
+import proxy.providers.custom, proxy.ingress, proxy.policies.apply_defaults, proxy.limiting
 loaded = sorted(m for m in sys.modules if m == "django" or m.startswith(("django.", "core")))
 print(",".join(loaded))
 """

@@ -132,3 +132,11 @@ def test_unsafe_url_is_refused(client_as, settings):
     response = client_as("creator").post(DETAILS, details(builtin_version()))
     assert response.status_code == 400
     assert 'id="id_endpoint_url_error"' in response.content.decode()
+
+
+def test_history_restore_gets_the_whole_page(client_as):
+    response = client_as("creator").get(
+        reverse("publisher:index"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in response.content
+    assert "HX-Request" in response["Vary"]

@@ -53,6 +53,16 @@ def three_proxies(_mock_process, proxy_logs: Path, limits_prefix: str) -> Iterat
         process.stop()
 
 
+@pytest.fixture
+def one_proxy(request: pytest.FixtureRequest) -> tuple[Process, object]:
+    """A proxy and its registry writer: on shared Redis counters if there is Redis, else the
+    embedded proxy (in-process counters)."""
+    if REDIS_URL:
+        proxy = request.getfixturevalue("three_proxies")[0]
+        return proxy, request.getfixturevalue("registry")
+    return request.getfixturevalue("embedded_proxy"), request.getfixturevalue("embedded_registry")
+
+
 class PersistentRedis:
     """A redis-server of our own that survives SIGKILL with its data (AOF, fsync always)."""
 

@@ -44,7 +44,7 @@ def limited_key(
     key_type: str = "production",
     also: tuple[DeploymentSnapshot, ...] = (),
 ) -> tuple[str, KeySnapshot]:
-    """A key subscribed to `deployment` (and `also`) under `plan`, its application at `application`."""
+    """A key subscribed to `deployment` (and `also`) under `plan`; its application's tier."""
     apis = {d.api_id: "ACTIVE" for d in (deployment, *also)}
     plain, snapshot = make_key(
         subscriptions=apis, key_type=key_type, tenant_id=deployment.tenant_id
@@ -98,23 +98,26 @@ class Call:
     path: str = "/chat/completions"
 
 
-async def _send(client: httpx.AsyncClient, call: Call, route: str) -> httpx.Response:
-    return await client.post(
-        f"{call.url}/{route}{call.path}",
-        json=call.payload,
-        headers={"Authorization": f"Bearer {call.key}"},
-    )
-
-
-async def _burst(calls: list[Call], route: str) -> list[httpx.Response]:
+async def _burst(calls: list[Call], route: str, headers: dict[str, str]) -> list[httpx.Response]:
     limits = httpx.Limits(max_connections=len(calls) + 10, max_keepalive_connections=0)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        return await asyncio.gather(*(_send(client, call, route) for call in calls))
+        return await asyncio.gather(
+            *(
+                client.post(
+                    f"{call.url}/{route}{call.path}",
+                    json=call.payload,
+                    headers={**headers, "Authorization": f"Bearer {call.key}"},
+                )
+                for call in calls
+            )
+        )
 
 
-def burst(calls: list[Call], route: str) -> list[httpx.Response]:
+def burst(
+    calls: list[Call], route: str, headers: dict[str, str] | None = None
+) -> list[httpx.Response]:
     """Send every call at once (one connection each) and return the responses in order."""
-    return asyncio.run(_burst(calls, route))
+    return asyncio.run(_burst(calls, route, headers or {}))
 
 
 def post(process: Process, route: str, key: str, payload: dict, **headers) -> httpx.Response:

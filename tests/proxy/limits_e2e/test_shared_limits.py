@@ -81,6 +81,7 @@ def test_headers_count_down_across_processes_and_retry_after_is_right(
     publish(registry, three_proxies, deployment, snapshot)
     payload = chat(words=12, max_tokens=40)
     reserved = reservation(payload)
+    pattern = plan_counter(limits_prefix, deployment, snapshot, "total_tokens")
     window_end = inside_window(60, needed=15)
     settled = 0
     for index in range(5):
@@ -95,8 +96,8 @@ def test_headers_count_down_across_processes_and_retry_after_is_right(
         reset = duration_seconds(headers["x-ratelimit-reset-requests"])
         assert window_end - time.time() - 0.01 <= reset <= window_end - before + 0.01
         settled += response.json()["usage"]["total_tokens"]
-        pattern = plan_counter(limits_prefix, deployment, snapshot, "total_tokens")
-        eventually(lambda: counter_values(REDIS_URL, pattern) == [settled])  # settled, exactly
+        expected = [settled]
+        eventually(lambda e=expected: counter_values(REDIS_URL, pattern) == e)  # settled exactly
 
     started = time.time()
     refused = post(three_proxies[1], deployment.route, key, payload)

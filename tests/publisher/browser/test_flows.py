@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.models import AiApi, Deployment, LifecycleState, SubscriptionStatus
-from core.services import access, lifecycle
+from core.services import access, deployments, lifecycle
 from tests.publisher.browser.conftest import make_user, screenshot, sign_in
 from tests.publisher.conftest import make_api
 
@@ -279,12 +279,17 @@ def test_tenant_settings(live_server, new_page, tenant, personas):
 
 def test_narrow_screen(live_server, new_page, newcomer, tenant):
     api = make_api(tenant, newcomer)
+    revision = deployments.create_revision(api=api, actor=newcomer, description="First")
+    environment = tenant.environments.get(is_default=True)
+    deployments.deploy_revision(revision=revision, environment=environment, actor=newcomer)
     page = new_page(live_server.url, width=390, height=844)
     sign_in(page, "nora")
     for path, name in (
         (f"/publisher/apis/{api.uuid}/", "15-narrow-overview"),
         (f"/publisher/apis/{api.uuid}/endpoints/", "16-narrow-endpoints"),
         ("/publisher/", "17-narrow-list"),
+        (f"/publisher/apis/{api.uuid}/deploy/", "18-narrow-deploy"),
+        (f"/publisher/apis/{api.uuid}/analytics/", "19-narrow-analytics"),
     ):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -292,3 +297,15 @@ def test_narrow_screen(live_server, new_page, newcomer, tenant):
         screenshot(page, name)
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+
+
+def test_analytics_range_switch_redraws_the_charts(live_server, new_page, newcomer, tenant):
+    api = make_api(tenant, newcomer)
+    page = new_page(live_server.url)
+    sign_in(page, "nora")
+    page.goto(f"/publisher/apis/{api.uuid}/analytics/")
+    page.get_by_label("Time range").select_option(label="Last 7 days")
+    expect(page.locator("#analytics-panel")).to_contain_text("Showing the last 7 days")
+    assert page.url.endswith("?range=7d")
+    drawn = "[...document.querySelectorAll('canvas[data-chart]')].filter(c => Chart.getChart(c))"
+    page.wait_for_function(f"{drawn}.length === 3")
