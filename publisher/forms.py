@@ -6,7 +6,16 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from core.errors import TollgateError
-from core.models import EndpointKind, GatewayEnvironment, Plan, Role, Tenant, Vendor, VendorVersion
+from core.models import (
+    ApiType,
+    EndpointKind,
+    GatewayEnvironment,
+    Plan,
+    Role,
+    Tenant,
+    Vendor,
+    VendorVersion,
+)
 
 CONTEXT_HELP = (
     "The URL path of the API. Put {version} where the version belongs, e.g. {version}/openai "
@@ -70,10 +79,30 @@ class ProviderForm(forms.Form):
         )
 
 
+API_TYPE_CHOICES = (
+    (
+        ApiType.NATIVE.value,
+        "Vendor's own format: callers use the provider's API as its documentation describes; "
+        "requests and answers pass through.",
+    ),
+    (
+        ApiType.UNIFIED.value,
+        "OpenAI-compatible: callers send OpenAI Chat Completions (or Anthropic Messages) "
+        "whatever the provider; the gateway translates requests, answers, streams and errors.",
+    ),
+)
+
+
 class ApiDetailsForm(forms.Form):
     name = forms.CharField(max_length=100)
     context = forms.CharField(max_length=200, help_text=CONTEXT_HELP)
     version = forms.CharField(max_length=30, help_text="e.g. 1.0.0 or v1")
+    api_type = forms.ChoiceField(
+        label="API type",
+        choices=API_TYPE_CHOICES,
+        initial=ApiType.NATIVE.value,
+        widget=forms.RadioSelect,
+    )
     endpoint_url = forms.CharField(
         label="Endpoint",
         max_length=500,

@@ -7,11 +7,13 @@ from publisher.views import (
     deploy,
     endpoints,
     environments,
+    gateway_settings,
     lifecycle,
     members,
     plans,
     policies,
     subscriptions,
+    vendors,
 )
 
 app_name = "publisher"
@@ -20,6 +22,7 @@ api_pages = [
     path("", apis.overview, name="overview"),
     path("endpoints/", endpoints.endpoints, name="endpoints"),
     path("policies/", policies.policies, name="policies"),
+    path("gateway/", gateway_settings.gateway, name="gateway"),
     path("deploy/", deploy.deploy, name="deploy"),
     path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
     path("subscriptions/", subscriptions.subscriptions, name="subscriptions"),
@@ -38,4 +41,7 @@ urlpatterns = [
     path(
         "settings/environments/<slug:slug>/", environments.environment_edit, name="environment-edit"
     ),
+    path("settings/vendors/", vendors.vendor_list, name="vendors"),
+    path("settings/vendors/new/", vendors.vendor_create, name="vendor-create"),
+    path("settings/vendors/<int:vendor_id>/", vendors.vendor_edit, name="vendor-edit"),
 ]

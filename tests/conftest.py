@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-pytest_plugins = ["tests.support.stack"]
+pytest_plugins = ["tests.support.stack", "tests.support.browser"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

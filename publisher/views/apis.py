@@ -6,11 +6,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 
-from core.models import AiApi, LifecycleState
+from core.models import AiApi, ApiType, LifecycleState
+from proxy.ingress import unified_operations
 from publisher.gateway import gateway_urls
 from publisher.views.common import api_view, portal_view, render_page
 
 PAGE_SIZE = 25
+UNIFIED_SUMMARIES = {
+    "/chat/completions": "OpenAI Chat Completions, translated for the provider",
+    "/v1/messages": "Anthropic Messages, translated for the provider",
+}
 
 
 def search_apis(request: HttpRequest, query: str, state: str):
@@ -46,6 +51,17 @@ def api_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "publisher/api_list.html", context, partial="results")
 
 
+def offered_operations(api: AiApi) -> list[dict]:
+    """What callers may call: the vendor's operations, or the unified set (as the registry
+    compiler publishes it) on an OpenAI-compatible API."""
+    native = api.vendor_version.operations()
+    if api.api_type != ApiType.UNIFIED:
+        return native
+    summaries = {op["path"]: op["summary"] for op in native} | UNIFIED_SUMMARIES
+    pairs = unified_operations((op["method"], op["path"]) for op in native)
+    return [{"method": m, "path": p, "summary": summaries.get(p, "")} for m, p in pairs]
+
+
 @api_view("api.view")
 def overview(request: HttpRequest, api: AiApi) -> HttpResponse:
     context = {
@@ -54,7 +70,7 @@ def overview(request: HttpRequest, api: AiApi) -> HttpResponse:
         "gateway_urls": gateway_urls(api),
         "endpoints": {ep.kind: ep for ep in api.endpoints.all()},
         "deployments": api.deployments.select_related("environment", "revision"),
-        "operations": api.vendor_version.operations(),
+        "operations": offered_operations(api),
         "subscription_count": api.subscriptions.count(),
         "plans": api.allowed_plans.all(),
     }

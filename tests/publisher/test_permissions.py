@@ -11,12 +11,13 @@ API_PAGES = (
     "overview",
     "endpoints",
     "policies",
+    "gateway",
     "deploy",
     "lifecycle",
     "subscriptions",
     "analytics",
 )
-SETTINGS_PAGES = ("members", "plans", "environments")
+SETTINGS_PAGES = ("members", "plans", "environments", "vendors", "vendor-create")
 ANY_API_VIEWER = {"admin": 200, "creator": 200, "publisher": 200, "subscriber": 403}
 ADMIN_ONLY = {"admin": 200, "creator": 403, "publisher": 403, "subscriber": 403}
 CREATOR_ONLY = {"admin": 200, "creator": 200, "publisher": 403, "subscriber": 403}
@@ -29,6 +30,7 @@ GET_ROWS = [
     *[(page, ADMIN_ONLY) for page in SETTINGS_PAGES],
     ("plan-edit", ADMIN_ONLY),
     ("environment-edit", ADMIN_ONLY),
+    ("vendor-edit", ADMIN_ONLY),
 ]
 
 # (page, form data, expected status per role); 302 = done and redirected back.
@@ -41,6 +43,11 @@ POST_ROWS = [
     (
         "policies",
         {"production_unit_seconds": 60, "sandbox_unit_seconds": 60},
+        {"creator": 302, "publisher": 403, "subscriber": 403},
+    ),
+    (
+        "gateway",
+        {"api_type": "unified", "system_prompt": "Be brief."},
         {"creator": 302, "publisher": 403, "subscriber": 403},
     ),
     ("deploy", {"action": "create"}, {"creator": 302, "publisher": 302, "subscriber": 403}),
@@ -65,7 +72,39 @@ POST_ROWS = [
         {"slug": "eu", "name": "EU"},
         {"creator": 403, "publisher": 403, "admin": 302},
     ),
+    (
+        "vendor-create",
+        {
+            "name": "Echo",
+            "version": "v1",
+            "base_url": "http://127.0.0.1:9/v1",
+            "auth_scheme": "none",
+            "api_definition_text": '{"openapi": "3.0.3", "paths": {"/chat": {"post": {}}}}',
+        },
+        {"creator": 403, "publisher": 403, "subscriber": 403, "admin": 302},
+    ),
+    (
+        "vendor-edit",
+        {"action": "delete"},
+        {"creator": 403, "publisher": 403, "subscriber": 403, "admin": 302},
+    ),
 ]
+
+
+def custom_vendor(personas):
+    """The tenant's custom vendor (made on first use: the delete row removes it)."""
+    from core.services.vendors import create_custom_vendor
+
+    found = personas.tenant.vendors.first()
+    return found or create_custom_vendor(
+        tenant=personas.tenant,
+        actor=personas.admin,
+        name="Echo",
+        version="v1",
+        base_url="http://127.0.0.1:9/v1",
+        auth_scheme="none",
+        api_definition={"openapi": "3.0.3", "paths": {"/chat": {"post": {}}}},
+    )
 
 
 def url_for(name: str, api, personas) -> str:
@@ -77,6 +116,8 @@ def url_for(name: str, api, personas) -> str:
         return reverse("publisher:plan-edit", args=[personas.tenant.plans.first().pk])
     if name == "environment-edit":
         return reverse("publisher:environment-edit", args=["default"])
+    if name == "vendor-edit":
+        return reverse("publisher:vendor-edit", args=[custom_vendor(personas).pk])
     return reverse(f"publisher:{name}")
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +10,8 @@ import pytest
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are plain
 # synchronous code between Playwright calls, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# `browser` and `new_page` come from tests/support/browser.py (one Chromium per session).
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 SCREENSHOTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots" / "publisher"
 PASSWORD = "Browser-pw-2024!"
 
@@ -26,40 +20,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/publisher/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests.")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def new_page(browser) -> Iterator[Callable]:
-    """`new_page(base_url, width=1280)`: a fresh browser context (own cookies) and page."""
-    contexts = []
-
-    def make(base_url: str, width: int = 1280, height: int = 900):
-        context = browser.new_context(
-            base_url=base_url,
-            viewport={"width": width, "height": height},
-            permissions=["clipboard-read", "clipboard-write"],
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def screenshot(page, name: str) -> Path:
