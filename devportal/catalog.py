@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.models import AiApi, Deployment, LifecycleState, Tenant
+from core.operations import api_definition, offered_operations
 
 _PARAMETER = re.compile(r"\{(\w+)\}")
 _PARAMETER_VALUE = "[A-Za-z0-9._~-]+"  # a model name or id: no slash, query or fragment
@@ -183,15 +184,15 @@ def gateway_urls(api: AiApi) -> list[GatewayUrl]:
 
 
 def operations(api: AiApi) -> list[Operation]:
-    """The vendor version's operations, with the request example of its OpenAPI document.
+    """The API's operations (core.operations), with the request examples of its definition.
 
     Sorted by path (the seed flow's chat completions first): a JSON column need not keep the
     document's key order.
     """
-    paths = api.vendor_version.api_definition.get("paths") or {}
+    paths = api_definition(api).get("paths") or {}
     result = []
     ordered = sorted(
-        api.vendor_version.operations(),
+        offered_operations(api),
         key=lambda op: (op["path"] != "/chat/completions", op["path"], op["method"]),
     )
     for op in ordered:

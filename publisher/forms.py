@@ -101,7 +101,9 @@ class ApiDetailsForm(forms.Form):
         label="API type",
         choices=API_TYPE_CHOICES,
         initial=ApiType.NATIVE.value,
+        required=False,
         widget=forms.RadioSelect,
+        help_text="You can change it later on the API's Gateway page.",
     )
     endpoint_url = forms.CharField(
         label="Endpoint",
@@ -110,6 +112,9 @@ class ApiDetailsForm(forms.Form):
         "Change it later under Endpoints.",
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean_api_type(self) -> str:
+        return self.cleaned_data.get("api_type") or ApiType.NATIVE.value
 
 
 class EndpointForm(forms.Form):

@@ -44,7 +44,9 @@ def parse_stop(text: str) -> Any:
 
 
 class GatewayForm(forms.Form):
-    api_type = forms.ChoiceField(label="API type", choices=API_TYPE_CHOICES, widget=forms.RadioSelect)
+    api_type = forms.ChoiceField(
+        label="API type", choices=API_TYPE_CHOICES, widget=forms.RadioSelect
+    )
     system_prompt = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -109,4 +111,3 @@ class GatewayForm(forms.Form):
             "parameters": parameters,
         }
         return {key: value for key, value in settings.items() if value}
-

@@ -93,12 +93,12 @@ class VendorForm(forms.Form):
         self.editing = editing
         if editing is not None:
             self.fields["slug"].disabled = True
-            self.fields["version"].help_text = (
-                "Type a new version to add it to the vendor, starting from this form."
-            )
-            self.fields["api_definition_text"].help_text = (
-                "Leave both empty to keep the current definition."
-            )
+            self.fields[
+                "version"
+            ].help_text = "Type a new version to add it to the vendor, starting from this form."
+            self.fields[
+                "api_definition_text"
+            ].help_text = "Leave both empty to keep the current definition."
 
     @staticmethod
     def initial_for(version: VendorVersion) -> dict:
@@ -140,8 +140,10 @@ class VendorForm(forms.Form):
 
     def definition_field(self) -> str:
         """The form field a definition error belongs to: where the document came from."""
-        return "api_definition_file" if self.cleaned_data.get("api_definition_file") else (
-            "api_definition_text"
+        return (
+            "api_definition_file"
+            if self.cleaned_data.get("api_definition_file")
+            else ("api_definition_text")
         )
 
     def api_definition(self) -> str | bytes | None:
@@ -153,6 +155,22 @@ class VendorForm(forms.Form):
         if text.strip():
             return text
         return None if self.editing is not None else ""
+
+    def keep_uploaded_definition(self) -> None:
+        """Browsers do not send a file again after a failed post: carry a good uploaded document
+        over into the paste box, so only the fields in error need another look."""
+        upload = getattr(self, "cleaned_data", {}).get("api_definition_file")
+        if not upload or {"api_definition_file", "api_definition_text"} & set(self.errors):
+            return
+        upload.seek(0)
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return
+        self.data = self.data.copy()
+        self.data["api_definition_text"] = text
+        kept = f"From {upload.name}, which you uploaded: no need to upload it again."
+        self["api_definition_text"].help_text = kept  # the bound field copied the old text
 
     def usage_paths(self) -> dict[str, str]:
         return {

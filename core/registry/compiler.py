@@ -10,14 +10,13 @@ from core.models import (
     APPLICATION_TIER_LIMITS,
     AiApi,
     ApiKey,
-    ApiType,
     Deployment,
     LifecycleState,
     Plan,
     Subscription,
 )
+from core.operations import offered_operations
 from proxy import contract
-from proxy.ingress import unified_operations
 
 ROUTED_STATES = frozenset(
     {
@@ -45,11 +44,7 @@ def _vendor(api: AiApi) -> dict:
 
 
 def _operations(api: AiApi) -> list[dict]:
-    """The vendor's own operations; an OpenAI-compatible API offers the unified set instead."""
-    native = [(op["method"], op["path"]) for op in api.vendor_version.operations()]
-    if api.api_type == ApiType.UNIFIED:
-        native = unified_operations(native)
-    return [{"method": method, "path": path} for method, path in native]
+    return [{"method": op["method"], "path": op["path"]} for op in offered_operations(api)]
 
 
 def freeze_config(api: AiApi) -> dict:

@@ -68,7 +68,9 @@ class LiveDeployment:
                 NO_ENDPOINT_FOR_KEY_TYPE, f"This API has no endpoint for {key_type} keys."
             )
         if isinstance(prepared, GatewayError):
-            raise prepared
+            # A stored error is raised on every call; drop the last call's traceback so it
+            # does not grow with each raise.
+            raise prepared.with_traceback(None)
         if self.driver is None:
             raise GatewayError(UPSTREAM_MISCONFIGURED, "This API's vendor driver is not available.")
         return prepared

@@ -6,16 +6,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 
-from core.models import AiApi, ApiType, LifecycleState
-from proxy.ingress import unified_operations
+from core.models import AiApi, LifecycleState
+from core.operations import offered_operations
 from publisher.gateway import gateway_urls
 from publisher.views.common import api_view, portal_view, render_page
 
 PAGE_SIZE = 25
-UNIFIED_SUMMARIES = {
-    "/chat/completions": "OpenAI Chat Completions, translated for the provider",
-    "/v1/messages": "Anthropic Messages, translated for the provider",
-}
 
 
 def search_apis(request: HttpRequest, query: str, state: str):
@@ -49,17 +45,6 @@ def api_list(request: HttpRequest) -> HttpResponse:
         "section": "apis",
     }
     return render_page(request, "publisher/api_list.html", context, partial="results")
-
-
-def offered_operations(api: AiApi) -> list[dict]:
-    """What callers may call: the vendor's operations, or the unified set (as the registry
-    compiler publishes it) on an OpenAI-compatible API."""
-    native = api.vendor_version.operations()
-    if api.api_type != ApiType.UNIFIED:
-        return native
-    summaries = {op["path"]: op["summary"] for op in native} | UNIFIED_SUMMARIES
-    pairs = unified_operations((op["method"], op["path"]) for op in native)
-    return [{"method": m, "path": p, "summary": summaries.get(p, "")} for m, p in pairs]
 
 
 @api_view("api.view")

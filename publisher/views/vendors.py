@@ -55,6 +55,7 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Created the custom vendor {vendor.name}.")
             return redirect("publisher:vendors")
+    form.keep_uploaded_definition()
     context = {"section": "vendors", "form": form}
     return render_page(
         request, "publisher/settings_vendor_new.html", context, status=status_of(form)
@@ -121,4 +122,5 @@ def vendor_edit(request: HttpRequest, vendor_id: int) -> HttpResponse:
         messages.success(request, done)
         query = urlencode({"version": form.cleaned_data["version"].strip()})
         return redirect(f"{request.path}?{query}")
+    form.keep_uploaded_definition()
     return render_page(request, EDIT_TEMPLATE, context, status=status_of(form))

@@ -280,3 +280,10 @@ def test_a_created_vendor_is_offered_by_the_create_wizard(client_as, personas):
         reverse("publisher:create-details"), {"vendor_version": vendor.versions.get().pk}
     )
     assert f'value="{MOCK_URL}"' in details.content.decode()
+
+
+def test_a_good_upload_survives_a_failed_post_in_the_paste_box(client_as):
+    upload = SimpleUploadedFile("openapi.yaml", DEFINITION.encode(), "application/yaml")
+    data = form_data(api_definition_text="", api_definition_file=upload, base_url="ftp://x")
+    content = client_as("admin").post(NEW, data).content.decode()
+    assert "openapi: 3.0.3" in content and "From openapi.yaml, which you uploaded" in content
