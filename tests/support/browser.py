@@ -1,4 +1,9 @@
-"""One Chromium for every browser test of the session (Playwright's sync API allows one loop)."""
+"""Chromium for the browser tests, one per test module.
+
+Playwright's sync API keeps an asyncio loop running in the main thread while it is open: two
+at once are refused, and while one is open `asyncio.run()` in any later test fails. So a
+module's browser closes when the module ends.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         if os.environ.get("CI", "").lower() == "true":

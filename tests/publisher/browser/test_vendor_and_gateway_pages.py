@@ -50,7 +50,7 @@ def test_gateway_page(live_server, new_page, personas):
     screenshot(page, "32-gateway")
 
     nav(page, "Overview")
-    expect(page.locator("dl.details")).to_contain_text("OpenAI-compatible")
+    expect(page.locator("dl.details").first).to_contain_text("OpenAI-compatible")
     expect(page.locator(".operations")).to_contain_text("/v1/messages")
 
     narrow = new_page(live_server.url, width=390)
