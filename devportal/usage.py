@@ -1,8 +1,10 @@
-"""Usage of one application, for the portal's charts, from the analytics selectors.
+"""Usage of one application, for the portal's charts, from the analytics selectors, and what
+is left of its plan quotas.
 
 Charts never scan raw usage rows here: they read `core.analytics` (rollups the worker keeps,
 so they trail live traffic by the rollup interval). Without that module the page says
-analytics are not available.
+analytics are not available. Quotas come from `core.quota`: the gateway's live counters with
+Redis, else the rollups.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from core.models import Application, Subscription
+from core.quota import QuotaSource, SubscriptionQuota, subscription_quotas
 
 RANGES: dict[str, tuple[str, timedelta]] = {
     "1h": ("Last hour", timedelta(hours=1)),
@@ -45,6 +48,14 @@ class Report:
     totals: Totals = Totals()
 
 
+LIMIT_LABELS = {
+    "requests": "Requests",
+    "total_tokens": "Total tokens",
+    "prompt_tokens": "Prompt tokens",
+    "completion_tokens": "Completion tokens",
+}
+
+
 @dataclass(frozen=True)
 class Limit:
     label: str
@@ -68,6 +79,7 @@ class Quota:
     window_start: datetime
     window_end: datetime
     limits: list[Limit]
+    live: bool  # the gateway's own counters (Redis), not the rollups that trail them
 
 
 def analytics_module():
@@ -77,42 +89,25 @@ def analytics_module():
         return None
 
 
-def window_of(unit_seconds: int, now: datetime) -> tuple[datetime, datetime]:
-    """The plan's current fixed window, aligned like the proxy's counters (floor(now / unit))."""
-    unit = max(1, unit_seconds)
-    start = int(now.timestamp()) // unit * unit
-    begin = datetime.fromtimestamp(start, tz=now.tzinfo or timezone.get_current_timezone())
-    return begin, begin + timedelta(seconds=unit)
+def quotas(app: Application) -> list[Quota]:
+    """Each subscription's plan limits, used and remaining in the current window, from
+    core.quota: the rate-limit engine's live counters with Redis, the rollups without."""
+    subscriptions = list(app.subscriptions.select_related("api", "plan").order_by("pk"))
+    return [_quota(found) for found in subscription_quotas(subscriptions)]
 
 
-def plan_limits(sub: Subscription) -> list[tuple[str, str, int]]:
-    plan = sub.plan
-    rows = [
-        ("Requests", "requests", plan.request_limit),
-        ("Total tokens", "total_tokens", plan.total_token_limit),
-        ("Prompt tokens", "prompt_tokens", plan.prompt_token_limit),
-        ("Completion tokens", "completion_tokens", plan.completion_token_limit),
+def _quota(found: SubscriptionQuota) -> Quota:
+    limits = [
+        Limit(LIMIT_LABELS.get(limit.dimension, limit.dimension), limit.limit, limit.used)
+        for limit in found.limits
     ]
-    return [(label, attr, limit) for label, attr, limit in rows if limit is not None]
-
-
-def quotas(app: Application, window_totals) -> list[Quota]:
-    """Each subscription's plan limits, used and remaining in the current window.
-
-    `window_totals(subscription, start, end) -> Totals | None` supplies the usage; None when
-    analytics cannot tell, in which case only the limits are shown.
-    """
-    now = timezone.now()
-    result = []
-    for sub in app.subscriptions.select_related("api", "plan"):
-        start, end = window_of(sub.plan.unit_seconds, now)
-        used = window_totals(sub, start, end) if plan_limits(sub) else None
-        limits = [
-            Limit(label, limit, getattr(used, attr) if used else None)
-            for label, attr, limit in plan_limits(sub)
-        ]
-        result.append(Quota(sub, start, end, limits))
-    return result
+    return Quota(
+        subscription=found.subscription,
+        window_start=found.window_start,
+        window_end=found.window_end,
+        limits=limits,
+        live=found.source == QuotaSource.COUNTERS,
+    )
 
 
 def report_for(app: Application, range_key: str) -> Report:
@@ -141,31 +136,6 @@ def report_for(app: Application, range_key: str) -> Report:
         by_model=[(s.group or "", _totals(s.totals)) for s in by_model.series],
         totals=_totals(overall.totals),
     )
-
-
-def window_totals_for(app: Application):
-    """Usage of a subscription in its plan's current window, from the minute rollups."""
-    module = analytics_module()
-    if module is None:
-        return lambda sub, start, end: None
-
-    def totals(sub: Subscription, start: datetime, end: datetime) -> Totals | None:
-        if sub.plan.unit_seconds % 60:
-            return None  # minute rollups cannot tell a window shorter than a minute apart
-        query = module.UsageQuery(
-            tenant_id=app.tenant_id,
-            start=start,
-            end=end,
-            bucket=module.Bucket.MINUTE,
-            api_ids=(sub.api_id,),
-            application_ids=(app.pk,),
-        )
-        try:
-            return _totals(module.usage_totals(query))
-        except module.AnalyticsRangeError:
-            return _totals(module.usage_totals(replace(query, bucket=module.Bucket.HOUR)))
-
-    return totals
 
 
 def chart_data(report: Report) -> dict:

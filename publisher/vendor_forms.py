@@ -30,7 +30,7 @@ def usage_field(name: str, label: str, example: str) -> forms.CharField:
         label=label,
         required=False,
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": example, "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"placeholder": f"e.g. {example}", "spellcheck": "false"}),
     )
 
 
@@ -93,6 +93,8 @@ class VendorForm(forms.Form):
         self.editing = editing
         if editing is not None:
             self.fields["slug"].disabled = True
+            self.fields["slug"].required = True  # shown, not asked for
+            self.fields["slug"].help_text = "Names the vendor in the REST API; cannot change."
             self.fields[
                 "version"
             ].help_text = "Type a new version to add it to the vendor, starting from this form."

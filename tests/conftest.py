@@ -59,6 +59,29 @@ def _fresh_redis(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _close_sdk_clients(monkeypatch):
+    """Every official-SDK client a test opens is closed when the test ends, so its pooled
+    sockets are not left for the garbage collector (a ResourceWarning, an error here)."""
+    import anthropic
+    import openai
+
+    opened: list = []
+    for cls in (openai.OpenAI, anthropic.Anthropic):
+        monkeypatch.setattr(cls, "__init__", _recording_init(cls.__init__, opened))
+    yield
+    for client in opened:
+        client.close()
+
+
+def _recording_init(original, opened: list):
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        opened.append(self)
+
+    return init
+
+
 @dataclass
 class Personas:
     tenant: object

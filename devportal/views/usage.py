@@ -20,7 +20,7 @@ def application_usage(request: HttpRequest, app_id: int) -> HttpResponse:
         "application": app,
         "report": report,
         "charts": usage.chart_data(report),
-        "quotas": usage.quotas(app, usage.window_totals_for(app)),
+        "quotas": usage.quotas(app),
         "ranges": [(key, label) for key, (label, _span) in usage.RANGES.items()],
         "range_key": range_key,
         "section": "applications",

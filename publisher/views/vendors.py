@@ -75,6 +75,8 @@ def _save(request: HttpRequest, form: VendorForm, vendor: Vendor) -> str | None:
     if is_new and vendor.versions.filter(version=version).exists():
         form.add_error("version", f"{vendor.name} already has version {version}; open it to edit.")
         return None
+    if is_new:  # the service would start from the newest version; the form shows this one
+        values.setdefault("api_definition", form.editing.api_definition)
     try:
         vendor_services.update_custom_vendor(
             vendor=vendor, actor=request.user, version=version, **values

@@ -1,18 +1,25 @@
-"""An application's usage page: series, by API, by model and plan quotas, from the rollups."""
+"""An application's usage page: series, by API and by model from the rollups; plan quotas from
+core.quota (the live counters with Redis, the rollups without)."""
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import UsageEvent
+from core.quota import redis_key
+from core.registry.compiler import plan_limits
 from core.rollups import roll_up_pending
 from core.services import access, tenants
-from devportal.usage import window_of
+from proxy.limits import CallIdentity, LimiterConfig
+from proxy.limits.rules import counters_for
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +68,12 @@ def usage(
     )
 
 
+def hour_window_start() -> datetime:
+    """The plan's current hour window, aligned like the proxy's counters."""
+    now = int(time.time())
+    return datetime.fromtimestamp(now - now % 3600, tz=UTC)
+
+
 def usage_page(client, app, **params):
     return client.get(reverse("devportal:application-usage", args=[app.pk]), params)
 
@@ -91,8 +104,11 @@ def test_chart_data_is_embedded_for_chart_js(developer, subscribed, catalog):
     assert 'id="usage-data"' in response.content.decode()
 
 
-def test_quota_left_in_the_current_window(developer, subscribed, catalog):
-    start, _end = window_of(3600, timezone.now())
+def test_quota_left_in_the_current_window_from_the_rollups(
+    developer, subscribed, catalog, settings
+):
+    settings.REDIS_URL = ""  # embedded mode: the proxy's counters are not shared
+    start = hour_window_start()
     usage(subscribed, catalog.published, model="gpt-a", tokens=(40, 60))
     usage(
         subscribed,
@@ -105,7 +121,36 @@ def test_quota_left_in_the_current_window(developer, subscribed, catalog):
     [quota] = usage_page(developer, subscribed).context["quotas"]
     limits = {limit.label: (limit.used, limit.remaining) for limit in quota.limits}
     assert limits == {"Requests": (1, 9), "Total tokens": (100, 900)}
-    assert "9</strong> of 10 left" in usage_page(developer, subscribed).content.decode()
+    assert (quota.window_start, quota.live) == (start, False)
+    content = usage_page(developer, subscribed).content.decode()
+    assert "9</strong> of 10 left" in content and "trail live traffic" in content
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="live counters need Redis")
+def test_quota_left_from_the_gateways_live_counters(developer, subscribed):
+    """With Redis the page reads the rate-limit engine's counters, as the proxy writes them."""
+    [sub] = subscribed.subscriptions.select_related("plan")
+    identity = CallIdentity(
+        tenant_id=sub.tenant_id,
+        api_id=sub.api_id,
+        application_id=sub.application_id,
+        subscription_id=sub.pk,
+        key_type="production",
+        plan_limits=plan_limits(sub.plan),
+    )
+    moment = time.time()
+    prefix = LimiterConfig.from_env().key_prefix
+    spent = {"requests": 3, "total_tokens": 250}
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    for counter in counters_for(identity):
+        client.set(redis_key(counter, moment, prefix), spent[counter.dimension.value])
+    client.close()
+    [quota] = usage_page(developer, subscribed).context["quotas"]
+    limits = {limit.label: (limit.used, limit.remaining) for limit in quota.limits}
+    assert limits == {"Requests": (3, 7), "Total tokens": (250, 750)}
+    assert quota.live and quota.window_start == hour_window_start()
+    content = usage_page(developer, subscribed).content.decode()
+    assert "7</strong> of 10 left" in content and "live counters" in content
 
 
 def test_unlimited_plan_shows_no_quota(developer, catalog, personas):
@@ -123,9 +168,3 @@ def test_unlimited_plan_shows_no_quota(developer, catalog, personas):
 
 def test_unknown_range_falls_back_to_the_default(developer, subscribed):
     assert usage_page(developer, subscribed, range="1y").context["range_key"] == "24h"
-
-
-def test_window_is_aligned_like_the_proxys_counters():
-    moment = datetime(2026, 1, 1, 10, 17, 42, tzinfo=UTC)
-    assert window_of(60, moment) == (moment.replace(second=0), moment.replace(minute=18, second=0))
-    assert window_of(3600, moment)[0] == moment.replace(minute=0, second=0)

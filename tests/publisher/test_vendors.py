@@ -199,6 +199,15 @@ def test_a_new_version_is_added_beside_the_old(client_as, echo):
     }
 
 
+def test_a_new_version_starts_from_the_version_on_screen(client_as, echo):
+    other = '{"openapi": "3.0.3", "paths": {"/v2/chat": {"post": {}}}}'
+    client = client_as("admin")
+    client.post(edit_url(echo), form_data(version="v2", api_definition_text=other))
+    client.post(edit_url(echo, "v1"), form_data(version="v3", api_definition_text=""))
+    v3 = echo.versions.get(version="v3")
+    assert [op["path"] for op in v3.operations()] == ["/chat/completions"]  # v1's, not v2's
+
+
 def test_renaming_onto_an_existing_version_is_refused(client_as, echo):
     vendor_services.update_custom_vendor(vendor=echo, actor=None, version="v2")
     response = client_as("admin").post(edit_url(echo, "v1"), form_data(version="v2"))

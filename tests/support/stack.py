@@ -59,8 +59,9 @@ def _empty_redis() -> None:
         client.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Stack:
+    """Per test module, so its worker never drains usage events other suites are reading."""
     from django.db import connection
 
     ports = {name: free_port() for name in ("web", "proxy", "mock")}
