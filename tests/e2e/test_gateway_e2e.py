@@ -52,7 +52,9 @@ def world(stack):
     user = get_user_model().objects.create_user(f"ops-{slug}", password="pw-123456!")
     add_member(tenant=tenant, user=user, roles=["creator", "publisher", "subscriber"], actor=None)
     _token, plaintext = create_token(user=user, name="e2e")
-    return tenant, Rest(f"{stack.web_url}/api/v1/tenants/{slug}", plaintext)
+    rest = Rest(f"{stack.web_url}/api/v1/tenants/{slug}", plaintext)
+    yield tenant, rest
+    rest.client.close()
 
 
 def publish_api(rest: Rest, stack, vendor: str) -> dict:

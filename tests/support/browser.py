@@ -58,3 +58,23 @@ def new_page(browser) -> Iterator[Callable]:
     yield make
     for context in contexts:
         context.close()
+
+
+BROWSER_PASSWORD = "Browser-pw-2024!"
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
+
+
+def save_screenshot(page, portal: str, name: str) -> Path:
+    folder = ARTIFACTS / portal
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, username: str, password: str = BROWSER_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

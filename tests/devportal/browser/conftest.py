@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import BROWSER_PASSWORD, save_screenshot, sign_in  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are plain
 # synchronous code between Playwright calls, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# `browser` and `new_page` come from tests/support/browser.py (one Chromium per session).
+# `browser`, `new_page` and `sign_in` come from tests/support/browser.py.
 
-SCREENSHOTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots" / "devportal"
-PASSWORD = "Browser-pw-2024!"
+PASSWORD = BROWSER_PASSWORD
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -26,18 +27,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def sign_in(page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    return save_screenshot(page, "devportal", name)
 
 
 @dataclass
