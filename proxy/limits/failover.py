@@ -72,8 +72,9 @@ class FailoverCounters:
         if self._degraded:
             return
         self._degraded = True
+        # The fallback keeps its counts: a Redis that flaps within one window must not hand
+        # each process a fresh share per outage (its windows expire on their own).
         self.primary.clear()
-        self.fallback.clear()
         log.warning(
             "rate-limit counters: Redis unavailable (%s: %s); limiting per process at "
             "limit / %d replicas until it returns",

@@ -85,7 +85,8 @@ class MemoryStore:
     """Counters in this process only: one dict of (counter key, window end) -> count.
 
     `divisor` > 1 makes it the fallback while Redis is down: each process then allows
-    limit // divisor (at least 1), so N replicas together stay near the configured limit.
+    limit // divisor (at least 1, but never more than the limit: a limit of 0 stays 0), so
+    N replicas together stay near the configured limit.
     """
 
     def __init__(self, clock: Clock, *, divisor: int = 1, lease_divisor: int = 2) -> None:
@@ -98,7 +99,7 @@ class MemoryStore:
     def limit_of(self, counter: Counter) -> int:
         if self._divisor == 1:
             return counter.limit
-        return max(1, counter.limit // self._divisor)
+        return min(counter.limit, max(1, counter.limit // self._divisor))
 
     async def acquire(self, takes: Sequence[Take]) -> Outcome:
         return self.acquire_now(takes)

@@ -23,6 +23,7 @@ from proxy.limits import (
     estimator_for,
 )
 
+PATIENT = 60.0  # seconds: waiting for a pooled connection, and one round trip
 PAYLOAD = {
     "model": "gpt-4o-mini",
     "messages": [{"role": "user", "content": "Write a haiku about rate limits."}],
@@ -73,9 +74,13 @@ async def tokens_scenario(limiter: Limiter, attempts: int, seed: int) -> dict:
 
 
 async def main(args: argparse.Namespace) -> dict:
-    pool = BlockingConnectionPool.from_url(args.redis, max_connections=16, timeout=5)
+    # Patient on purpose: a slow machine must not pass for a Redis outage (that would switch
+    # to per-process shares by design, which test_failover covers, not this exactness test).
+    pool = BlockingConnectionPool.from_url(args.redis, max_connections=16, timeout=PATIENT)
     client = Redis.from_pool(pool)
-    config = LimiterConfig(key_prefix=args.prefix, expected_replicas=3)
+    config = LimiterConfig(
+        key_prefix=args.prefix, expected_replicas=3, redis_timeout_seconds=PATIENT
+    )
     limiter = Limiter.from_config(config, client, clock=lambda: args.now)
     await client.ping()  # connect before the start line, like a warmed-up proxy
     await asyncio.sleep(max(0.0, args.start_at - time.time()))

@@ -8,6 +8,9 @@ import time
 
 from proxy.contract import Limits
 from proxy.limits import Limiter, LimiterConfig
+from proxy.limits.failover import FailoverCounters
+from proxy.limits.lease import LeasePolicy, LeasingStore
+from proxy.limits.store import MemoryStore
 
 from .helpers import FakeClock, identity, redis_client, run
 
@@ -62,3 +65,47 @@ def test_redis_outage_falls_back_to_limit_per_replica_then_recovers(private_redi
     warnings = [r.getMessage() for r in caplog.records if r.name == "tollgate.limits"]
     assert len([m for m in warnings if "Redis unavailable" in m]) == 1
     assert len([m for m in warnings if "Redis is back" in m]) == 1
+
+
+class _FlappingStore:
+    """A shared store that times out while `down` is set, as a flapping Redis does."""
+
+    def __init__(self, clock) -> None:
+        self.clock = clock
+        self.shared = MemoryStore(clock)
+        self.down = False
+
+    def limit_of(self, counter):
+        return counter.limit
+
+    async def acquire(self, takes):
+        if self.down:
+            raise TimeoutError
+        return self.shared.acquire_now(takes)
+
+    async def adjust(self, adjustments):
+        await self.shared.adjust(adjustments)
+
+
+def test_a_flapping_redis_never_grants_a_fresh_share_per_outage():
+    clock = FakeClock()
+    flapping = _FlappingStore(clock)
+    counters = FailoverCounters(
+        LeasingStore(flapping, LeasePolicy(replicas=3)),
+        MemoryStore(clock, divisor=3),
+        retry_seconds=0.0,  # every call probes: each outage is a new degradation
+    )
+    limiter = Limiter(counters, LimiterConfig(), clock)
+    ident = identity(plan=Limits(requests=60))
+
+    async def scenario() -> int:
+        admitted = 0
+        for _ in range(5):
+            flapping.down = False
+            admitted += sum([(await limiter.admit(ident, None)).admitted for _ in range(5)])
+            flapping.down = True
+            admitted += sum([(await limiter.admit(ident, None)).admitted for _ in range(30)])
+        return admitted
+
+    # 25 shared admissions, and one share (60 / 3) in total across the five outages
+    assert run(scenario()) == 25 + 20

@@ -48,6 +48,12 @@ def test_fallback_divides_limits_but_never_to_zero(clock):
     assert store.limit_of(counter(2)) == 1
 
 
+def test_fallback_keeps_a_zero_limit_at_zero(clock):
+    store = MemoryStore(clock, divisor=3)
+    assert store.limit_of(counter(0)) == 0
+    assert store.acquire_now([Take(counter(0), 1)]).failed == 0
+
+
 def test_adjust_refunds_within_the_window_and_never_below_zero(clock):
     store = MemoryStore(clock)
     tokens = counter(1000)

@@ -15,12 +15,18 @@ from proxy.limits.failover import FailoverCounters
 from proxy.limits.lease import LeasePolicy, LeasingStore
 from proxy.limits.store import MemoryStore, window_start
 
-from .helpers import REDIS_URL, FakeClock, identity, redis_client, run
+from .helpers import PATIENT_SECONDS, REDIS_URL, FakeClock, identity, redis_client, run
 
 UNITS = st.sampled_from([1, 2, 5, 60, 3600, 86400])
 ALIGNED = 1_800_000_000 // 86400 * 86400  # a day boundary, so every unit starts here
+# Same examples on every run (CI must not find a new one by chance); the clocks are fake, so
+# how long an example takes never matters.
+DETERMINISTIC = settings(
+    derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
+@DETERMINISTIC
 @given(
     limit=st.integers(0, 40),
     unit=UNITS,
@@ -54,6 +60,7 @@ def _leasing_limiter(shared: MemoryStore, policy: LeasePolicy, clock: FakeClock)
     return Limiter(counters, LimiterConfig(), clock)
 
 
+@DETERMINISTIC
 @given(
     token_limit=st.integers(0, 5000),
     request_limit=st.integers(0, 200),
@@ -108,7 +115,7 @@ def _assert_shared_counts_within(shared: MemoryStore, request_limit: int, token_
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (shared counters)")
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(DETERMINISTIC, max_examples=20)
 @given(
     limit=st.integers(0, 60),
     bursts=st.lists(st.integers(1, 50), min_size=1, max_size=4),
@@ -116,12 +123,20 @@ def _assert_shared_counts_within(shared: MemoryStore, request_limit: int, token_
 )
 def test_three_limiters_on_redis_admit_at_most_the_limit(limit, bursts, lease_min):
     prefix = f"tg:rl:test:{uuid.uuid4().hex[:12]}"
-    config = LimiterConfig(key_prefix=prefix, lease_min_limit=lease_min, expected_replicas=3)
+    config = LimiterConfig(
+        key_prefix=prefix,
+        lease_min_limit=lease_min,
+        expected_replicas=3,
+        redis_timeout_seconds=PATIENT_SECONDS,
+    )
     clock = FakeClock()
     ident = identity(plan=Limits(requests=limit))
 
     async def scenario() -> int:
-        clients = [redis_client(REDIS_URL) for _ in range(3)]
+        clients = [
+            redis_client(REDIS_URL, wait_seconds=PATIENT_SECONDS, connect_seconds=PATIENT_SECONDS)
+            for _ in range(3)
+        ]
         limiters = [Limiter.from_config(config, client, clock=clock) for client in clients]
         admitted = 0
         for size in bursts:
