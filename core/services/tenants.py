@@ -101,20 +101,17 @@ def change_roles(*, membership: Membership, roles: list[str], actor) -> Membersh
         obj=membership,
         changes={"from": before, "to": roles},
     )
+    if not {"subscriber", "admin"} & set(roles):
+        # Without a developer role the member's applications stop working at the gateway.
+        _revoke_member_keys(membership, actor)
     return membership
 
 
 @transaction.atomic
 def remove_member(*, membership: Membership, actor) -> None:
-    from core.services.access import revoke_key
-
     _keep_an_admin(membership, still_admin=False)
     # A removed member's applications must stop working at the gateway too.
-    member_keys = ApiKey.objects.filter(
-        tenant=membership.tenant, application__owner=membership.user, revoked_at__isnull=True
-    )
-    for key in member_keys.select_related("tenant"):
-        revoke_key(key=key, actor=actor)
+    _revoke_member_keys(membership, actor)
     record(
         tenant=membership.tenant,
         actor=actor,
@@ -123,6 +120,16 @@ def remove_member(*, membership: Membership, actor) -> None:
         changes={"user": membership.user_id},
     )
     membership.delete()
+
+
+def _revoke_member_keys(membership: Membership, actor) -> None:
+    from core.services.access import revoke_key
+
+    member_keys = ApiKey.objects.filter(
+        tenant=membership.tenant, application__owner=membership.user, revoked_at__isnull=True
+    )
+    for key in member_keys.select_related("tenant"):
+        revoke_key(key=key, actor=actor)
 
 
 def _keep_an_admin(membership: Membership, *, still_admin: bool) -> None:

@@ -252,6 +252,25 @@ def test_removing_a_member_withdraws_their_keys(registry, personas, live, commit
     assert ApiKey.objects.get(pk=consumer.key.pk).revoked_at is not None
 
 
+def test_losing_the_developer_role_withdraws_their_keys(registry, personas, live, commit) -> None:
+    consumer = live[2]
+    membership = personas.tenant.memberships.get(user=personas.subscriber)
+    with commit():
+        tenants.change_roles(membership=membership, roles=["creator"], actor=personas.admin)
+    assert registry.key(consumer.key.digest) is None
+    assert ApiKey.objects.get(pk=consumer.key.pk).revoked_at is not None
+
+
+def test_keeping_the_developer_role_keeps_their_keys(registry, personas, live, commit) -> None:
+    consumer = live[2]
+    membership = personas.tenant.memberships.get(user=personas.subscriber)
+    with commit():
+        tenants.change_roles(
+            membership=membership, roles=["subscriber", "creator"], actor=personas.admin
+        )
+    assert registry.key(consumer.key.digest) is not None
+
+
 def test_a_rolled_back_change_publishes_nothing(registry, personas, live, commit) -> None:
     consumer = live[2]
 
