@@ -11,6 +11,7 @@ from core.vendor_definitions import (
     anthropic_definition,
     cohere_definition,
     gemini_definition,
+    operation,
 )
 
 CHAT_EXAMPLE = {
@@ -27,20 +28,6 @@ OPENAI_USAGE = {
 }
 
 
-def _operation(summary: str, op_id: str, example: dict | None = None) -> dict:
-    op: dict = {
-        "summary": summary,
-        "operationId": op_id,
-        "responses": {"200": {"description": "OK"}},
-    }
-    if example is not None:
-        op["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}, "example": example}},
-        }
-    return op
-
-
 def openai_style_definition(title: str, version: str, chat_model: str) -> dict:
     example = {**CHAT_EXAMPLE, "model": chat_model}
     return {
@@ -48,23 +35,23 @@ def openai_style_definition(title: str, version: str, chat_model: str) -> dict:
         "info": {"title": title, "version": version},
         "paths": {
             "/chat/completions": {
-                "post": _operation("Create chat completion", "createChatCompletion", example)
+                "post": operation("Create chat completion", "createChatCompletion", example)
             },
             "/completions": {
-                "post": _operation(
+                "post": operation(
                     "Create completion",
                     "createCompletion",
                     {"model": chat_model, "prompt": "Say this is a test!"},
                 )
             },
             "/embeddings": {
-                "post": _operation(
+                "post": operation(
                     "Create embeddings",
                     "createEmbedding",
                     {"model": "text-embedding-3-small", "input": "Say this is a test!"},
                 )
             },
-            "/models": {"get": _operation("List models", "listModels")},
+            "/models": {"get": operation("List models", "listModels")},
         },
     }
 

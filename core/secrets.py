@@ -1,10 +1,14 @@
 """Provider-credential encryption and API-key hashing, configured from settings."""
 
+import secrets
+import string
 from functools import cache
 
 from django.conf import settings
 
 from proxy.crypto import KeyRing, key_digest
+
+TOKEN_ALPHABET = string.ascii_letters + string.digits
 
 
 @cache
@@ -14,6 +18,11 @@ def key_ring() -> KeyRing:
 
 def encrypt_credential(plaintext: str) -> str:
     return key_ring().encrypt(plaintext) if plaintext else ""
+
+
+def random_text(length: int) -> str:
+    """Letters and digits from the OS's secure random source (key and token material)."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(length))
 
 
 def hash_key(key: str) -> str:

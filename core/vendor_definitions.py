@@ -8,7 +8,8 @@ Usage paths say where the vendor reports tokens and models (JSONPath into the an
 from __future__ import annotations
 
 
-def _operation(summary: str, op_id: str, example: dict | None = None) -> dict:
+def operation(summary: str, op_id: str, example: dict | None = None) -> dict:
+    """One OpenAPI operation, with a JSON request example when it takes a body."""
     op: dict = {
         "summary": summary,
         "operationId": op_id,
@@ -43,12 +44,12 @@ def anthropic_definition(chat_model: str) -> dict:
     }
     count = {key: value for key, value in message.items() if key != "max_tokens"}
     paths = {
-        "/v1/messages": {"post": _operation("Create a message", "messages_post", message)},
+        "/v1/messages": {"post": operation("Create a message", "messages_post", message)},
         "/v1/messages/count_tokens": {
-            "post": _operation("Count tokens in a message", "messages_count_tokens_post", count)
+            "post": operation("Count tokens in a message", "messages_count_tokens_post", count)
         },
-        "/v1/models": {"get": _operation("List models", "models_list")},
-        "/v1/models/{model_id}": {"get": _operation("Get a model", "models_get")},
+        "/v1/models": {"get": operation("List models", "models_list")},
+        "/v1/models/{model_id}": {"get": operation("Get a model", "models_get")},
     }
     return _document("Anthropic API", "2023-06-01", "https://api.anthropic.com", "x-api-key", paths)
 
@@ -67,23 +68,19 @@ def gemini_definition() -> dict:
     model = "/v1beta/models/{model}"
     paths = {
         f"{model}:generateContent": {
-            "post": _operation("Generate content", "models.generateContent", contents)
+            "post": operation("Generate content", "models.generateContent", contents)
         },
         f"{model}:streamGenerateContent": {
-            "post": _operation(
+            "post": operation(
                 "Stream generated content (add ?alt=sse for server-sent events)",
                 "models.streamGenerateContent",
                 contents,
             )
         },
-        f"{model}:countTokens": {
-            "post": _operation("Count tokens", "models.countTokens", contents)
-        },
-        f"{model}:embedContent": {
-            "post": _operation("Embed content", "models.embedContent", embed)
-        },
-        "/v1beta/models": {"get": _operation("List models", "models.list")},
-        model: {"get": _operation("Get a model", "models.get")},
+        f"{model}:countTokens": {"post": operation("Count tokens", "models.countTokens", contents)},
+        f"{model}:embedContent": {"post": operation("Embed content", "models.embedContent", embed)},
+        "/v1beta/models": {"get": operation("List models", "models.list")},
+        model: {"get": operation("Get a model", "models.get")},
     }
     server = "https://generativelanguage.googleapis.com"
     return _document("Gemini API", "v1beta", server, "x-goog-api-key", paths)
@@ -112,10 +109,10 @@ def cohere_definition(chat_model: str) -> dict:
         "documents": ["This is a test.", "This is not."],
     }
     paths = {
-        "/v2/chat": {"post": _operation("Chat (set stream for server-sent events)", "chat", chat)},
-        "/v2/embed": {"post": _operation("Embed", "embed", embed)},
-        "/v2/rerank": {"post": _operation("Rerank", "rerank", rerank)},
-        "/v1/models": {"get": _operation("List models", "list-models")},
+        "/v2/chat": {"post": operation("Chat (set stream for server-sent events)", "chat", chat)},
+        "/v2/embed": {"post": operation("Embed", "embed", embed)},
+        "/v2/rerank": {"post": operation("Rerank", "rerank", rerank)},
+        "/v1/models": {"get": operation("List models", "list-models")},
     }
     return _document("Cohere API", "v2", "https://api.cohere.com", "Authorization", paths)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import secrets
-import string
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,11 +11,10 @@ from rest_framework import authentication, exceptions
 
 from core.errors import InvalidInput
 from core.models import PersonalAccessToken
-from core.secrets import hash_key
+from core.secrets import hash_key, random_text
 from core.services.audit import record
 
 PAT_PREFIX = "tgpat_"
-ALPHABET = string.ascii_letters + string.digits
 
 
 @transaction.atomic
@@ -25,8 +22,8 @@ def create_token(*, user, name: str, expires_at=None) -> tuple[PersonalAccessTok
     """Create a token; the plaintext is returned once and only its HMAC is stored."""
     if expires_at and expires_at <= timezone.now():
         raise InvalidInput("Expiry in the past.", fields={"expires_at": ["Must be in the future."]})
-    lookup = "".join(secrets.choice(ALPHABET) for _ in range(16))
-    plaintext = PAT_PREFIX + lookup + "".join(secrets.choice(ALPHABET) for _ in range(32))
+    lookup = random_text(16)
+    plaintext = PAT_PREFIX + lookup + random_text(32)
     token = PersonalAccessToken.objects.create(
         user=user, name=name, lookup=lookup, digest=hash_key(plaintext), expires_at=expires_at
     )

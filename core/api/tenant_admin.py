@@ -64,17 +64,7 @@ class InvitationInput(RolesInput):
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
-        fields = [
-            "id",
-            "name",
-            "description",
-            "request_limit",
-            "total_token_limit",
-            "prompt_token_limit",
-            "completion_token_limit",
-            "unit_seconds",
-            "stop_on_quota",
-        ]
+        fields = ["id", *tenant_services.PLAN_FIELDS]
 
 
 def _limit_field() -> serializers.IntegerField:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import string
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,10 +21,9 @@ from core.models import (
     Tenant,
 )
 from core.registry.triggers import republish_application_keys, unpublish_key
-from core.secrets import hash_key
+from core.secrets import hash_key, random_text
 from core.services.audit import record
 
-KEY_ALPHABET = string.ascii_letters + string.digits
 SUBSCRIBABLE = frozenset({LifecycleState.PUBLISHED, LifecycleState.PROTOTYPED})
 
 
@@ -155,8 +152,7 @@ def unsubscribe(*, sub: Subscription, actor) -> None:
 
 
 def _new_key_material(key_type: str) -> tuple[str, str]:
-    lookup = "".join(secrets.choice(KEY_ALPHABET) for _ in range(12))
-    secret = "".join(secrets.choice(KEY_ALPHABET) for _ in range(32))
+    lookup, secret = random_text(12), random_text(32)
     return f"tg_{key_type[0]}_{lookup}{secret}", lookup
 
 

@@ -15,7 +15,7 @@ from core.models import AiApi, UsageEvent
 from core.services import access
 from tests.publisher.browser.conftest import make_user, screenshot, sign_in
 from tests.publisher.browser.test_flows import nav
-from tests.publisher.browser.test_gateway import call_until_served
+from tests.publisher.browser.test_gateway import call_until_served, set_key_deploy_and_publish
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PROVIDER_KEY = "echo-provider-key"
@@ -101,19 +101,7 @@ def build_api_in_browser(page, stack) -> AiApi:
 
     nav(page, "Endpoints")
     expect(page.locator("#key-note")).to_contain_text("“Authorization” header as “Bearer <key>”")
-    production = page.locator("#endpoint-production")
-    production.get_by_label(re.compile("^Provider API key")).fill(PROVIDER_KEY)
-    production.get_by_role("button", name="Save production endpoint").click()
-    expect(production.locator(".key-state")).to_contain_text("set")
-
-    nav(page, "Deploy")
-    page.get_by_role("button", name="Create new revision").click()
-    page.get_by_role("button", name="Deploy revision 1").click()
-    expect(page.locator("#messages")).to_contain_text("Deployed revision 1 to Default.")
-
-    nav(page, "Lifecycle")
-    page.get_by_role("button", name="Publish").click()
-    expect(page.locator("#current-state")).to_have_text("Published")
+    set_key_deploy_and_publish(page, PROVIDER_KEY)
     return AiApi.objects.get(name="Echo Chat")
 
 

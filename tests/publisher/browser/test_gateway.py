@@ -32,8 +32,14 @@ def publish_in_browser(page, stack) -> AiApi:
     expect(page.get_by_role("heading", name="Gateway Check")).to_be_visible()
 
     nav(page, "Endpoints")
+    set_key_deploy_and_publish(page, PROVIDER_KEY)
+    return AiApi.objects.get(name="Gateway Check")
+
+
+def set_key_deploy_and_publish(page, provider_key: str) -> None:
+    """On an API's Endpoints page: set the production key, deploy revision 1, publish."""
     production = page.locator("#endpoint-production")
-    production.get_by_label(re.compile("^Provider API key")).fill(PROVIDER_KEY)
+    production.get_by_label(re.compile("^Provider API key")).fill(provider_key)
     production.get_by_role("button", name="Save production endpoint").click()
     expect(production.locator(".key-state")).to_contain_text("set")
 
@@ -45,7 +51,6 @@ def publish_in_browser(page, stack) -> AiApi:
     nav(page, "Lifecycle")
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("#current-state")).to_have_text("Published")
-    return AiApi.objects.get(name="Gateway Check")
 
 
 def call_until_served(url: str, key: str, deadline: float) -> httpx.Response:
