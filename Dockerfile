@@ -5,6 +5,7 @@ COPY core core
 COPY publisher publisher
 COPY devportal devportal
 COPY proxy proxy
+COPY demo_upstream demo_upstream
 COPY templates templates
 COPY static static
 COPY manage.py ./

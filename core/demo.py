@@ -1,4 +1,4 @@
-"""The demo tenant `make up` seeds: three users, plans, and a published API on the mock provider."""
+"""The demo tenant `make up` seeds: three users, plans, and a published API on the demo upstream."""
 
 from __future__ import annotations
 
@@ -84,8 +84,8 @@ def _ensure_api(tenant: Tenant, publisher, mock_url: str) -> AiApi:
         context="demo-openai",
         version="v1",
         vendor_version=VendorVersion.objects.get(vendor__slug="openai", vendor__tenant=None),
-        description="Fronts the project's mock provider, so you can try the gateway without "
-        "an OpenAI account.",
+        description="Fronts the demo upstream, a stand-in for OpenAI with canned answers, so "
+        "you can try the gateway without an OpenAI account.",
         tags=["demo", "openai"],
         endpoint_url=f"{mock_url}/openai/v1",
     )

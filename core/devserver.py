@@ -1,4 +1,4 @@
-"""`make up`: start web, proxy, worker and the demo mock provider; Ctrl-C stops them all."""
+"""`make up`: start web, proxy, worker and the demo upstream; Ctrl-C stops them all."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import django
 
 from core.env import envint
-from core.processes import Supervisor, mock_spec, proxy_spec, web_spec, worker_spec
+from core.processes import Supervisor, demo_upstream_spec, proxy_spec, web_spec, worker_spec
 
 BANNER = """
 Tollgate is running ({mode} mode).
@@ -19,7 +19,7 @@ Tollgate is running ({mode} mode).
   REST API docs      {web}/api/v1/docs/
   Django admin       {web}/admin/
   Gateway (proxy)    {proxy}/
-  Demo upstream      {mock}/  (the project's MOCK provider, not a real LLM)
+  Demo upstream      {mock}/  (a stand-in for the LLM vendors: canned answers, no model)
 
 Demo logins (tenant '{tenant}'):
 {logins}
@@ -57,7 +57,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        for spec in (mock_spec(mock_port), proxy_spec(proxy_port), web_spec(web_port)):
+        for spec in (demo_upstream_spec(mock_port), proxy_spec(proxy_port), web_spec(web_port)):
             supervisor.start(spec)
         supervisor.start(worker_spec())
         info = load_info()

@@ -1,4 +1,8 @@
-"""Start, watch and stop the platform's processes (used by `make up` and end-to-end tests)."""
+"""Start, watch and stop the platform's processes (used by `make up` and end-to-end tests).
+
+Everything started here is an installed package (core, proxy, demo_upstream), never a test
+module, so `make up` and the image run the same commands.
+"""
 
 from __future__ import annotations
 
@@ -51,20 +55,11 @@ def proxy_spec(port: int) -> ProcessSpec:
     )
 
 
-def mock_spec(port: int) -> ProcessSpec:
+def demo_upstream_spec(port: int) -> ProcessSpec:
+    """The demo upstream: the installed `demo_upstream` package, a stand-in for the vendors."""
     return ProcessSpec(
-        "mock-provider",
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "tests.mock_provider.app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-        ],
+        "demo-upstream",
+        [sys.executable, "-m", "demo_upstream", "--host", "127.0.0.1", "--port", str(port)],
         f"http://127.0.0.1:{port}/_mock/health",
     )
 

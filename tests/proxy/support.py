@@ -339,7 +339,7 @@ class Process:
 def start_mock(log_dir: Path) -> Process:
     port = free_port()
     process = Process(
-        ["-m", "tests.mock_provider", "--port", str(port)],
+        ["-m", "demo_upstream", "--port", str(port)],
         port,
         base_env(),
         log_dir / f"mock-{port}.log",

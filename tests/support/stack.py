@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from core.processes import Supervisor, mock_spec, proxy_spec, web_spec, worker_spec
+from core.processes import Supervisor, demo_upstream_spec, proxy_spec, web_spec, worker_spec
 
 
 def free_port() -> int:
@@ -79,7 +79,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Stack:
     _empty_redis()
     supervisor = Supervisor(env=env, log_dir=log_dir)
     try:
-        supervisor.start(mock_spec(ports["mock"]))
+        supervisor.start(demo_upstream_spec(ports["mock"]))
         supervisor.start(proxy_spec(ports["proxy"]))
         supervisor.start(web_spec(ports["web"]))
         supervisor.start(worker_spec())

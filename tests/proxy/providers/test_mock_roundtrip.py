@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from demo_upstream import anthropic, cohere, gemini
+from demo_upstream.common import MockRequest, Response, StreamResponse
 from proxy.providers.base import Translated, Usage, driver_class
 from proxy.providers.translate.anthropic_ingress import open_driver
-from tests.mock_provider import anthropic, cohere, gemini
-from tests.mock_provider.common import MockRequest, Response, StreamResponse
 from tests.proxy.providers.golden import make_call, run_stream, sse_view
 
 MOCKS = {"anthropic": anthropic, "gemini": gemini, "cohere": cohere}

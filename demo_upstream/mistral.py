@@ -7,8 +7,8 @@ Streams always end with usage in the last choice chunk; errors look like Mistral
 
 from __future__ import annotations
 
-from tests.mock_provider.common import MockRequest, Response, StreamResponse, json_response
-from tests.mock_provider.openai import serve
+from demo_upstream.common import MockRequest, Response, StreamResponse, json_response
+from demo_upstream.openai import serve
 
 PREFIX = "/mistral"
 

@@ -1,19 +1,21 @@
-"""Every request the mock received, for tests to inspect (`GET /_mock/requests`)."""
+"""Every request the demo upstream received, for tests to inspect (`GET /_mock/requests`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+RecordedRequest = dict[str, Any]  # served as JSON as it is, so a plain mapping
+
 
 class Recorder:
     def __init__(self) -> None:
-        self._records: list[dict[str, Any]] = []
+        self._records: list[RecordedRequest] = []
         self._next_id = 1
 
     def add(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
-    ) -> dict[str, Any]:
-        record = {
+    ) -> RecordedRequest:
+        record: RecordedRequest = {
             "id": self._next_id,
             "method": method,
             "path": path,
@@ -27,7 +29,7 @@ class Recorder:
         self._records.append(record)
         return record
 
-    def all(self) -> list[dict[str, Any]]:
+    def all(self) -> list[RecordedRequest]:
         return list(self._records)
 
     def clear(self) -> None:

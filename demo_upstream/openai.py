@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from tests.mock_provider.common import (
+from demo_upstream.common import (
     CREATED,
     MockRequest,
     Response,

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from tests.mock_provider.common import (
+from demo_upstream.common import (
     REPLY,
     MockRequest,
     Response,

@@ -7,8 +7,8 @@ Azure's shape `{"error": {"code", "message"}}`; responses carry content-filter r
 
 from __future__ import annotations
 
-from tests.mock_provider.common import MockRequest, Response, StreamResponse, json_response
-from tests.mock_provider.openai import serve
+from demo_upstream.common import MockRequest, Response, StreamResponse, json_response
+from demo_upstream.openai import serve
 
 PREFIX = "/azure"
 DEPLOYMENTS = "/openai/deployments/"

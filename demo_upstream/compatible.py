@@ -4,8 +4,8 @@ OpenAI's shape. It answers whatever key it gets, or none, and names the model as
 
 from __future__ import annotations
 
-from tests.mock_provider.common import MockRequest, Response, StreamResponse
-from tests.mock_provider.openai import serve
+from demo_upstream.common import MockRequest, Response, StreamResponse
+from demo_upstream.openai import serve
 
 PREFIX = "/compatible"
 
