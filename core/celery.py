@@ -1,11 +1,22 @@
 """The Celery app. In the embedded mode tasks run eagerly in-process (no broker)."""
 
+import logging.config
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 
 app = Celery("tollgate")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["core"])
+
+
+@setup_logging.connect
+def _json_logging(**_: Any) -> None:
+    """The worker and beat log through LOGGING's JSON formatter, not Celery's own handlers."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)

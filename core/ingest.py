@@ -103,5 +103,8 @@ def _row(entry_id: bytes, fields: dict[bytes, bytes] | None) -> UsageEvent | Non
         values["ts"] = datetime.fromisoformat(values["ts"])
         return UsageEvent(**values)
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-        log.error("dropping malformed usage entry %s", entry_id.decode())
+        log.error(
+            "dropping a malformed usage entry",
+            extra={"event": "usage_entry_malformed", "entry_id": entry_id.decode()},
+        )
         return None

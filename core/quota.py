@@ -119,7 +119,10 @@ def _read_counters(
     try:
         values = _redis(settings.REDIS_URL).mget([redis_key(c, moment, prefix) for c in wanted])
     except (redis.RedisError, OSError):
-        log.warning("rate-limit counters unreadable; quotas fall back to the rollups")
+        log.warning(
+            "rate-limit counters unreadable; quotas fall back to the rollups",
+            extra={"event": "quota_counters_unreadable"},
+        )
         return None
     return {c.key: max(0, int(v or 0)) for c, v in zip(wanted, values, strict=True)}
 

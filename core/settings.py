@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from core.env import envbool, envfloat, envint, envlist, envstr
+from proxy.jsonlog import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("TOLLGATE_DATA_DIR", str(BASE_DIR / "var")))
@@ -162,11 +163,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# One JSON line per record on stderr, the same formatter as the proxy's (proxy.jsonlog).
+# Django's own loggers lose their plain handlers and reach the root's JSON one instead.
+LOGGING = logging_config(envstr("LOG_LEVEL", "INFO"))
+LOGGING["loggers"].update(
+    {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    }
+)

@@ -1,7 +1,8 @@
 """`python -m proxy [--host H] [--port P] [--workers N]`: the proxy under uvicorn.
 
-uvloop + httptools, no uvicorn access log (the proxy writes its own line per call). Defaults
-come from PROXY_HOST / PROXY_PORT / PROXY_WORKERS.
+uvloop + httptools, no uvicorn access log (the proxy writes its own line per call); uvicorn's
+own messages go through the JSON formatter like the proxy's. Defaults come from PROXY_HOST /
+PROXY_PORT / PROXY_WORKERS / LOG_LEVEL.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import uvicorn
 
 from proxy.config import ProxyConfig
+from proxy.jsonlog import logging_config
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,7 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=config.host)
     parser.add_argument("--port", type=int, default=config.port)
     parser.add_argument("--workers", type=int, default=config.workers)
-    parser.add_argument("--log-level", default="info")
+    parser.add_argument("--log-level", default=config.log_level.lower())
     args = parser.parse_args(argv)
     uvicorn.run(
         "proxy.app:app",
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
         access_log=False,
         server_header=False,
         log_level=args.log_level,
+        log_config=logging_config(args.log_level),
         backlog=4096,
     )
 

@@ -18,6 +18,7 @@ from proxy.config import ProxyConfig
 from proxy.crypto import KeyRing
 from proxy.forward import Forwarder
 from proxy.gateway import Gateway
+from proxy.jsonlog import ensure_logging
 from proxy.policy_hooks import Limiter, load_limiter
 from proxy.registry import Registry, RegistryStore, open_store
 from proxy.upstream import open_session
@@ -111,10 +112,10 @@ class ProxyApp:
             if message["type"] == "lifespan.startup":
                 try:
                     config = ProxyConfig.from_env()
-                    _configure_logging()
+                    ensure_logging(config.log_level)
                     self._resources = await Resources.open(config)
                 except Exception as exc:
-                    log.exception("proxy startup failed")
+                    log.exception("proxy startup failed", extra={"event": "startup_failed"})
                     await send({"type": "lifespan.startup.failed", "message": repr(exc)})
                     return
                 await send({"type": "lifespan.startup.complete"})
@@ -124,17 +125,6 @@ class ProxyApp:
                     self._resources = None
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def _configure_logging() -> None:
-    """Operational messages (already JSON-shaped) to stderr, whatever the server set up."""
-    logger = logging.getLogger("proxy")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
 
 
 app = ProxyApp()

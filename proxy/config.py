@@ -77,6 +77,7 @@ class ProxyConfig:
     usage_buffer_limit: int
     limiter: str
     access_log: bool
+    log_level: str
     host: str
     port: int
     workers: int
@@ -124,6 +125,7 @@ class ProxyConfig:
             usage_buffer_limit=env.int("PROXY_USAGE_BUFFER_LIMIT", 200_000),
             limiter=env.str("PROXY_LIMITER", "proxy.limiting:EngineLimiter"),
             access_log=env.bool("PROXY_ACCESS_LOG", True),
+            log_level=env.str("LOG_LEVEL", "INFO").upper(),
             host=env.str("PROXY_HOST", "127.0.0.1"),
             port=env.int("PROXY_PORT", 8080),
             workers=env.int("PROXY_WORKERS", 1),

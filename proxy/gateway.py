@@ -71,7 +71,10 @@ class Gateway:
         except ClientDisconnected:
             record.status, record.error_code = 499, "client_disconnected"
         except Exception:
-            log.exception('{"event": "unhandled_error", "request_id": "%s"}', record.request_id)
+            log.exception(
+                "unhandled error",
+                extra={"event": "unhandled_error", "request_id": record.request_id},
+            )
             record.status, record.error_code = 500, INTERNAL_ERROR.code
             if not record.response_started:
                 error = GatewayError(INTERNAL_ERROR)
@@ -151,7 +154,10 @@ class Gateway:
         try:
             await self._limiter.settle(identity, admission, record.usage, record.status)
         except Exception:
-            log.exception('{"event": "settle_failed", "request_id": "%s"}', record.request_id)
+            log.exception(
+                "settling the limits failed",
+                extra={"event": "settle_failed", "request_id": record.request_id},
+            )
 
     def _finish(self, record: CallRecord) -> None:
         event = usage_event(record, self._config.environment)

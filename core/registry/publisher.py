@@ -94,5 +94,5 @@ def rebuild() -> dict[str, int]:
         "keys": sum(1 for kind, _ in entries if kind == KEY),
         "version": version,
     }
-    log.info("registry rebuilt: %s", counts)
+    log.info("registry rebuilt", extra={"event": "registry_rebuilt", **counts})
     return counts

@@ -24,7 +24,10 @@ def _on_commit(func: Callable[[], None]) -> None:
         try:
             func()
         except Exception:  # the registry heals on the next reconcile; the write has committed
-            log.exception("registry publish failed; the next reconcile will repair it")
+            log.exception(
+                "registry publish failed; the next reconcile will repair it",
+                extra={"event": "registry_publish_failed"},
+            )
 
     transaction.on_commit(run)
 

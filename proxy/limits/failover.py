@@ -76,13 +76,18 @@ class FailoverCounters:
         # each process a fresh share per outage (its windows expire on their own).
         self.primary.clear()
         log.warning(
-            "rate-limit counters: Redis unavailable (%s: %s); limiting per process at "
-            "limit / %d replicas until it returns",
-            type(exc).__name__,
-            exc,
-            self.primary.policy.replicas,
+            "rate-limit counters: Redis unavailable; limiting per process at limit / replicas "
+            "until it returns",
+            extra={
+                "event": "limits_redis_down",
+                "error": f"{type(exc).__name__}: {exc}",
+                "replicas": self.primary.policy.replicas,
+            },
         )
 
     def _recover(self) -> None:
         self._degraded = False
-        log.warning("rate-limit counters: Redis is back; shared limits resumed")
+        log.warning(
+            "rate-limit counters: Redis is back; shared limits resumed",
+            extra={"event": "limits_redis_back"},
+        )

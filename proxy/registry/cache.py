@@ -60,9 +60,12 @@ class Registry:
             snapshot = DeploymentSnapshot.from_json(body)
         except (ValueError, TypeError, KeyError) as exc:
             log.error(
-                '{"event": "bad_deployment_snapshot", "key": "%s", "error": "%s"}',
-                deployment_key,
-                type(exc).__name__,
+                "unreadable deployment snapshot; kept the previous one",
+                extra={
+                    "event": "bad_deployment_snapshot",
+                    "key": deployment_key,
+                    "error": type(exc).__name__,
+                },
             )
             return
         live = LiveDeployment(snapshot, self._keyring, self._config)
@@ -129,14 +132,17 @@ class Registry:
         try:
             raw = await self.fetch_key(digest)
         except Exception as exc:  # the store is down: refuse unknown keys, keep cached ones
-            log.warning('{"event": "key_fetch_failed", "error": "%s"}', type(exc).__name__)
+            log.warning(
+                "key lookup failed; refusing unknown keys",
+                extra={"event": "key_fetch_failed", "error": type(exc).__name__},
+            )
             return _FAILED
         if not raw:
             return None
         try:
             return KeySnapshot.from_json(raw)
         except (ValueError, TypeError, KeyError):
-            log.error('{"event": "bad_key_snapshot"}')
+            log.error("unreadable key snapshot", extra={"event": "bad_key_snapshot"})
             return None
 
     def _remember(self, digest: str, snapshot: KeySnapshot | None) -> None:

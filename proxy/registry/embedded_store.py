@@ -56,7 +56,8 @@ class EmbeddedRegistryStore:
             except Exception as exc:
                 if not failing:
                     log.warning(
-                        '{"event": "registry_db_unavailable", "error": "%s"}', type(exc).__name__
+                        "registry table unreadable; serving the cached registry",
+                        extra={"event": "registry_db_unavailable", "error": type(exc).__name__},
                     )
                 failing = True
             await asyncio.sleep(self._interval)
@@ -72,7 +73,10 @@ class EmbeddedRegistryStore:
         )
         self._last_version = int(top[0][0])
         self._registry.ready = True
-        log.info('{"event": "registry_loaded", "deployments": %d}', self._registry.deployment_count)
+        log.info(
+            "registry loaded",
+            extra={"event": "registry_loaded", "deployments": self._registry.deployment_count},
+        )
 
     async def _apply_changes(self) -> None:
         rows = await self._db.fetch(

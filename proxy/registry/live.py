@@ -80,7 +80,9 @@ def _load_driver(name: str) -> type | None:
     try:
         return driver_class(name)
     except (KeyError, ImportError, AttributeError):
-        log.warning('{"event": "unknown_driver", "driver": "%s"}', name)
+        log.warning(
+            "deployment names an unknown driver", extra={"event": "unknown_driver", "driver": name}
+        )
         return None
 
 

@@ -61,7 +61,10 @@ class RedisRegistryStore:
             try:
                 await self._listen()
             except (RedisError, OSError) as exc:
-                log.warning('{"event": "registry_redis_down", "error": "%s"}', type(exc).__name__)
+                log.warning(
+                    "registry Redis unreachable; serving the cached registry",
+                    extra={"event": "registry_redis_down", "error": type(exc).__name__},
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -72,7 +75,8 @@ class RedisRegistryStore:
             await self._reload_all()
             self._registry.ready = True
             log.info(
-                '{"event": "registry_loaded", "deployments": %d}', self._registry.deployment_count
+                "registry loaded",
+                extra={"event": "registry_loaded", "deployments": self._registry.deployment_count},
             )
             async for message in pubsub.listen():
                 if message.get("type") == "message":
@@ -97,7 +101,7 @@ class RedisRegistryStore:
             notice = orjson.loads(raw)
             kind, key = notice.get("kind"), notice.get("key")
         except (orjson.JSONDecodeError, AttributeError):
-            log.warning('{"event": "bad_invalidation"}')
+            log.warning("unreadable invalidation notice", extra={"event": "bad_invalidation"})
             return
         if kind == KEY and isinstance(key, str):
             self._registry.evict_key(key)

@@ -28,7 +28,8 @@ class BatchingSink:
         if len(pending) >= self._buffer_limit:
             dropped = pending.pop(0)
             log.error(
-                '{"event": "usage_buffer_full", "dropped_request_id": "%s"}', dropped.request_id
+                "usage buffer full; dropped the oldest event",
+                extra={"event": "usage_buffer_full", "dropped_request_id": dropped.request_id},
             )
         pending.append(event)
         if len(pending) >= self._batch_size:
@@ -57,12 +58,13 @@ class BatchingSink:
                 self._pending[:0] = batch
                 if not self._failing:
                     log.warning(
-                        '{"event": "usage_sink_failing", "error": "%s"}', type(exc).__name__
+                        "usage sink failing; keeping events to retry",
+                        extra={"event": "usage_sink_failing", "error": type(exc).__name__},
                     )
                 self._failing = True
                 return
             if self._failing:
-                log.info('{"event": "usage_sink_recovered"}')
+                log.info("usage sink recovered", extra={"event": "usage_sink_recovered"})
             self._failing = False
 
     async def _run(self) -> None:

@@ -65,4 +65,4 @@ class Command(BaseCommand):
         try:
             task()
         except Exception:  # keep the loop alive; the next round retries
-            log.exception("task %s failed", task.name)
+            log.exception("periodic task failed", extra={"event": "task_failed", "task": task.name})
