@@ -62,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.tenancy.tenant_context",
+                "devportal.portal.portal_context",
             ],
         },
     }

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
-from core.errors import TollgateError
 from core.models import AiApi, Application, ApplicationTier, EndpointKind, Plan
 from devportal.catalog import CatalogFilter
 
@@ -19,15 +18,6 @@ KEY_VALIDITY_CHOICES = [
     ("90", "90 days"),
     ("365", "1 year"),
 ]
-
-
-def apply_service_errors(form: forms.Form, error: TollgateError) -> None:
-    """Show a service's field errors on the form's fields, the rest above the form."""
-    for field_name, messages in error.fields.items():
-        for message in messages:
-            form.add_error(field_name if field_name in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 class CatalogFilterForm(forms.Form):

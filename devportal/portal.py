@@ -46,6 +46,11 @@ class Portal:
         return "" if self.is_member else f"?tenant={self.tenant.slug}"
 
 
+def portal_context(request: HttpRequest) -> dict[str, Portal | None]:
+    """Template context processor: `portal` on every page (None outside the portal)."""
+    return {"portal": getattr(request, "portal", None)}
+
+
 def resolve_portal(request: HttpRequest) -> Portal | None:
     membership = getattr(request, "membership", None)
     if membership is not None:

@@ -16,27 +16,11 @@ from functools import cache
 import httpx
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
+from proxy.headers import DROPPED_RESPONSE_HEADERS
+
 # The console tells the gateway's headers apart from the portal's own with this list.
 UPSTREAM_HEADERS = "X-Tryout-Upstream-Headers"
 MAX_BODY_BYTES = 1_000_000
-_NOT_RELAYED = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "trailers",
-        "transfer-encoding",
-        "upgrade",
-        "content-length",
-        "content-encoding",
-        "set-cookie",
-        "date",
-        "server",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -79,7 +63,7 @@ def _relayed_headers(upstream: httpx.Response) -> list[tuple[str, str]]:
     return [
         (name, value)
         for name, value in upstream.headers.items()
-        if name.lower() not in _NOT_RELAYED
+        if name.lower() not in DROPPED_RESPONSE_HEADERS
     ]
 
 

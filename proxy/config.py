@@ -7,48 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from proxy.env import Env
+
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 REPO_DIR = Path(__file__).resolve().parent.parent
-
-
-class Env:
-    """Typed readers over a mapping that fail loudly on bad values (NAME_FILE wins for strings)."""
-
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
-
-    def str(self, name: str, default: str = "") -> str:
-        file_path = self._environ.get(f"{name}_FILE")
-        if file_path:
-            return Path(file_path).read_text().strip()
-        return self._environ.get(name, default)
-
-    def bool(self, name: str, default: bool) -> bool:
-        raw = self._environ.get(name, "").strip().lower()
-        if not raw:
-            return default
-        if raw in {"1", "true", "yes", "on"}:
-            return True
-        if raw in {"0", "false", "no", "off"}:
-            return False
-        raise ValueError(f"{name} must be a boolean (true/false), got {raw!r}")
-
-    def int(self, name: str, default: int) -> int:
-        raw = self._environ.get(name, "")
-        try:
-            return int(raw) if raw else default
-        except ValueError:
-            raise ValueError(f"{name} must be an integer, got {raw!r}") from None
-
-    def float(self, name: str, default: float) -> float:
-        raw = self._environ.get(name, "")
-        try:
-            return float(raw) if raw else default
-        except ValueError:
-            raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-    def list(self, name: str) -> tuple[str, ...]:
-        return tuple(item.strip() for item in self.str(name).split(",") if item.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,53 +15,17 @@ from proxy.errors import (
     UPSTREAM_UNREACHABLE,
     GatewayError,
 )
+from proxy.headers import DROPPED_REQUEST_HEADERS, DROPPED_RESPONSE_HEADERS
 from proxy.providers.base import Driver, UpstreamRequest
 from proxy.record import CallRecord
 from proxy.sse import EventSplitter
 from proxy.upstream import RefusedAddress
 
-HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "trailers",
-        "transfer-encoding",
-        "upgrade",
-        "proxy-connection",
-    }
-)
-# Never forwarded upstream: the caller's credentials in any vendor's spelling, and what the
-# client library or the gateway decides per hop.
-DROPPED_REQUEST_HEADERS = HOP_BY_HOP | {
-    "host",
-    "content-length",
-    "authorization",
-    "apikey",
-    "api-key",
-    "x-api-key",
-    "x-goog-api-key",
-    "cookie",
-    "accept-encoding",
-    "expect",
-    "x-request-id",
-}
-DROPPED_RESPONSE_HEADERS = frozenset(
+# The proxy also keeps the upstream's request id (passed on as x-upstream-request-id) and the
+# provider account it answered for to itself.
+_NOT_RETURNED = frozenset(
     name.encode()
-    for name in HOP_BY_HOP
-    | {
-        "content-length",
-        "content-encoding",
-        "set-cookie",
-        "date",
-        "server",
-        "x-request-id",
-        "openai-organization",
-        "openai-project",
-    }
+    for name in DROPPED_RESPONSE_HEADERS | {"x-request-id", "openai-organization", "openai-project"}
 )
 UPSTREAM_REQUEST_ID = b"x-upstream-request-id"
 
@@ -76,7 +40,7 @@ def client_headers(response: aiohttp.ClientResponse, extra: Headers) -> Headers:
         lowered = name.lower()
         if lowered == b"x-request-id":
             headers.append((UPSTREAM_REQUEST_ID, value))
-        elif lowered not in DROPPED_RESPONSE_HEADERS:
+        elif lowered not in _NOT_RETURNED:
             headers.append((lowered, value))
     return headers
 

@@ -7,8 +7,6 @@ import time
 import uuid
 from typing import Any
 
-import orjson
-
 from proxy.accesslog import AccessLog
 from proxy.asgi import (
     JSON_CONTENT_TYPE,
@@ -25,6 +23,7 @@ from proxy.config import ProxyConfig
 from proxy.errors import GATEWAY_NOT_READY, INTERNAL_ERROR, GatewayError
 from proxy.forward import Forwarder, upstream_headers
 from proxy.ingress import error_body, ingress_for, open_call_driver, requested_model
+from proxy.jsonbody import object_or_none
 from proxy.policies.apply_defaults import apply_gateway_defaults
 from proxy.policy_hooks import CallIdentity, Limiter, estimate_tokens
 from proxy.providers.base import Call
@@ -107,7 +106,7 @@ class Gateway:
         endpoint, credential = live.endpoint_for(key.key_type)
         limit = snapshot.request_size_limit or self._config.max_body_bytes
         body = await read_body(receive, headers.get("content-length"), limit)
-        payload = _json_object(body)
+        payload = object_or_none(body)
         payload, body = apply_gateway_defaults(
             live.policy, record.ingress, operation, payload, body
         )
@@ -192,16 +191,6 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         streamed=record.streamed,
         quota_exceeded=record.quota_exceeded,
     )
-
-
-def _json_object(body: bytes) -> dict[str, Any] | None:
-    if not body or body[:1] not in (b"{", b" ", b"\n", b"\r", b"\t"):
-        return None
-    try:
-        payload = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-    return payload if isinstance(payload, dict) else None
 
 
 def _asks_for_usage(payload: dict[str, Any] | None) -> bool:

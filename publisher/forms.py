@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q, QuerySet
 
-from core.errors import TollgateError
 from core.models import (
     ApiType,
     EndpointKind,
@@ -34,18 +33,6 @@ ROLE_HELP = {
     Role.PUBLISHER: "deploy, change lifecycle, manage subscriptions",
     Role.SUBSCRIBER: "use the developer portal",
 }
-
-
-def apply_errors(
-    form: forms.Form, error: TollgateError, *, rename: dict[str, str] | None = None
-) -> None:
-    """Put a service error's field messages on the form; the rest becomes a form error."""
-    for service_field, messages in error.fields.items():
-        field_name = (rename or {}).get(service_field, service_field)
-        for message in messages:
-            form.add_error(field_name if field_name in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def vendors_for(tenant: Tenant) -> QuerySet[Vendor]:

@@ -15,6 +15,7 @@ from core.models import Tenant
 from core.permissions import can
 from core.services import tenants as tenant_services
 from core.tenancy import memberships_of, switch_tenant
+from core.web.forms import apply_errors
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -59,14 +60,6 @@ class SignupForm(forms.Form):
         return password
 
 
-def _apply_errors(form: forms.Form, error: TollgateError) -> None:
-    for field_name, errors in error.fields.items():
-        for message in errors:
-            form.add_error(field_name if field_name in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
-
-
 def signup(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     tenant = get_object_or_404(Tenant, slug=tenant_slug)
     form = SignupForm(request.POST or None)
@@ -74,7 +67,7 @@ def signup(request: HttpRequest, tenant_slug: str) -> HttpResponse:
         try:
             membership = tenant_services.sign_up(tenant=tenant, **form.cleaned_data)
         except TollgateError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             switch_tenant(request, tenant)

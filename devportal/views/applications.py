@@ -13,9 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.errors import TollgateError
 from core.models import ApiKey, Application, EndpointKind
 from core.services import access
-from devportal.forms import ApplicationForm, KeyForm, apply_service_errors
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from devportal.forms import ApplicationForm, KeyForm
 from devportal.portal import developer_view
-from devportal.views.common import own_application, own_applications, page
+from devportal.views.common import own_application, own_applications
 
 
 @developer_view
@@ -24,7 +26,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         key_count=Count("keys", filter=Q(keys__revoked_at__isnull=True), distinct=True),
         subscription_count=Count("subscriptions", distinct=True),
     )
-    return page(
+    return render_page(
         request,
         "devportal/application_list.html",
         {"applications": apps, "section": "applications"},
@@ -41,13 +43,13 @@ def application_create(request: HttpRequest) -> HttpResponse:
                 tenant=request.portal.tenant, owner=request.user, **form.cleaned_data
             )
         except TollgateError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Application {app.name} created.")
             if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 return redirect(next_url)
             return redirect("devportal:application", app_id=app.pk)
-    return page(
+    return render_page(
         request,
         "devportal/application_form.html",
         {"form": form, "next": next_url, "section": "applications"},
@@ -63,11 +65,11 @@ def application_edit(request: HttpRequest, app_id: int) -> HttpResponse:
         try:
             access.update_application(app=app, actor=request.user, **form.cleaned_data)
         except TollgateError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Application {app.name} saved.")
             return redirect("devportal:application", app_id=app.pk)
-    return page(
+    return render_page(
         request,
         "devportal/application_form.html",
         {"form": form, "application": app, "section": "applications"},
@@ -88,13 +90,13 @@ def application_delete(request: HttpRequest, app_id: int) -> HttpResponse:
         "subscription_count": app.subscriptions.count(),
         "section": "applications",
     }
-    return page(request, "devportal/application_delete.html", context)
+    return render_page(request, "devportal/application_delete.html", context)
 
 
 @developer_view
 def application_detail(request: HttpRequest, app_id: int) -> HttpResponse:
     app = own_application(request, app_id)
-    return page(request, "devportal/application_detail.html", detail_context(request, app))
+    return render_page(request, "devportal/application_detail.html", detail_context(request, app))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
 from core.models import Subscription
+from core.web.rendering import render_page
 from devportal import catalog
 from devportal.forms import CatalogFilterForm, SubscribeForm
 from devportal.portal import browse_view
 from devportal.samples import samples_for
-from devportal.views.common import own_applications, page
+from devportal.views.common import own_applications
 
 PAGE_SIZE = 24
 
@@ -33,13 +34,13 @@ def api_list(request: HttpRequest) -> HttpResponse:
         "filter_query": query.urlencode(),
         "section": "apis",
     }
-    return page(request, "devportal/api_list.html", context, partial="results")
+    return render_page(request, "devportal/api_list.html", context, partial="results")
 
 
 @browse_view
 def api_detail(request: HttpRequest, api_uuid) -> HttpResponse:
     api = catalog.get_visible_api(request.portal.tenant, api_uuid)
-    return page(request, "devportal/api_detail.html", detail_context(request, api))
+    return render_page(request, "devportal/api_detail.html", detail_context(request, api))
 
 
 def detail_context(request: HttpRequest, api, form: SubscribeForm | None = None) -> dict:

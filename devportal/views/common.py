@@ -1,25 +1,11 @@
-"""Rendering helpers shared by the portal's views."""
+"""What the portal's views share: response headers and the developer's own applications."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from core.models import Application
-
-
-def page(
-    request: HttpRequest,
-    template: str,
-    context: dict,
-    *,
-    partial: str | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """Render a page, or only its named partial when htmx asked for that piece."""
-    name = f"{template}#{partial}" if partial and request.htmx else template
-    context = {"portal": getattr(request, "portal", None), **context}
-    return render(request, name, context, status=status)
 
 
 def no_store(response: HttpResponse) -> HttpResponse:

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 from core.errors import TollgateError
 from core.models import ApiKey, EndpointKind
 from core.services import access
-from devportal.forms import KeyForm, apply_service_errors
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from devportal.forms import KeyForm
 from devportal.portal import developer_view
 from devportal.views.applications import detail_context, keyset
-from devportal.views.common import no_store, own_application, page
+from devportal.views.common import no_store, own_application
 
 TEMPLATE = "devportal/application_detail.html"
 
@@ -36,7 +38,7 @@ def generate(request: HttpRequest, app_id: int, key_type: str) -> HttpResponse:
                 expires_at=form.expires_at(),
             )
         except TollgateError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             form = None
     side = keyset(app, key_type, form=form, revealed=revealed)
@@ -69,5 +71,5 @@ def _render_side(request: HttpRequest, app, side: dict) -> HttpResponse:
     """The key list of one side; the whole page without htmx (a new key is shown in place,
     never carried through a redirect or the session)."""
     context = detail_context(request, app, **{side["key_type"]: side})
-    response = page(request, TEMPLATE, {**context, "side": side}, partial="keyset")
+    response = render_page(request, TEMPLATE, {**context, "side": side}, partial="keyset")
     return no_store(response)

@@ -10,13 +10,15 @@ from django.views.decorators.http import require_POST
 from core.errors import TollgateError
 from core.models import Subscription
 from core.services import access
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
 from devportal import catalog
-from devportal.forms import SubscribeForm, apply_service_errors
+from devportal.forms import SubscribeForm
 from devportal.portal import developer_view
 from devportal.views.applications import detail_context
 from devportal.views.catalog import detail_context as api_context
 from devportal.views.catalog import unsubscribed_applications
-from devportal.views.common import own_applications, page
+from devportal.views.common import own_applications
 
 
 @developer_view
@@ -37,13 +39,13 @@ def subscribe(request: HttpRequest, api_uuid) -> HttpResponse:
         try:
             access.subscribe(app=app, api=api, plan=plan, actor=request.user)
         except TollgateError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{app.name} is subscribed to {api.name} with {plan.name}.")
             if not request.htmx:
                 return redirect("devportal:api-detail", api_uuid=api.uuid)
             form = None
-    return page(
+    return render_page(
         request,
         "devportal/api_detail.html",
         api_context(request, api, form),
@@ -65,7 +67,7 @@ def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
     if request.POST.get("from") == "api":
         if not request.htmx:
             return redirect("devportal:api-detail", api_uuid=api.uuid)
-        return page(
+        return render_page(
             request,
             "devportal/api_detail.html",
             api_context(request, api),
@@ -73,7 +75,7 @@ def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
         )
     if not request.htmx:
         return redirect("devportal:application", app_id=app.pk)
-    return page(
+    return render_page(
         request,
         "devportal/application_detail.html",
         detail_context(request, app),

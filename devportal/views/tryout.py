@@ -9,12 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import TollgateError
 from core.models import EndpointKind
 from core.permissions import can
+from core.web.rendering import render_page
 from devportal import catalog
 from devportal.forms import TestKeyForm
 from devportal.portal import browse_view, developer_view
 from devportal.relay import MAX_BODY_BYTES, RelayRequest, relay
 from devportal.tryout import issue_test_key
-from devportal.views.common import no_store, page
+from devportal.views.common import no_store
 
 TEMPLATE = "devportal/tryout.html"
 
@@ -38,7 +39,7 @@ def console_context(request: HttpRequest, api, **extra) -> dict:
 @browse_view
 def console(request: HttpRequest, api_uuid) -> HttpResponse:
     api = catalog.get_visible_api(request.portal.tenant, api_uuid)
-    return page(request, TEMPLATE, console_context(request, api))
+    return render_page(request, TEMPLATE, console_context(request, api))
 
 
 @developer_view
@@ -62,7 +63,7 @@ def test_key(request: HttpRequest, api_uuid) -> HttpResponse:
     else:
         error = "Choose production or sandbox."
     context = console_context(request, api, key_form=form, issued=issued, key_error=error)
-    return no_store(page(request, TEMPLATE, context, partial="keypanel"))
+    return no_store(render_page(request, TEMPLATE, context, partial="keypanel"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from core.web.rendering import render_page
 from devportal import usage
 from devportal.portal import developer_view
-from devportal.views.common import own_application, page
+from devportal.views.common import own_application
 
 
 @developer_view
@@ -25,4 +26,4 @@ def application_usage(request: HttpRequest, app_id: int) -> HttpResponse:
         "range_key": range_key,
         "section": "applications",
     }
-    return page(request, "devportal/application_usage.html", context, partial="usage")
+    return render_page(request, "devportal/application_usage.html", context, partial="usage")

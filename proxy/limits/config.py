@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from proxy.config import Env
+from proxy.env import Env
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from proxy.credentials import with_query_param
 from proxy.errors import MISSING_MODEL, GatewayError
-from proxy.providers.openai import OpenAIDriver, with_query_param
+from proxy.providers.openai import OpenAIDriver
 
 DEFAULT_API_VERSION = "2024-10-21"
 

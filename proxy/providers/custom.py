@@ -9,12 +9,10 @@ payload, or `header:<name>`). Stream events are searched with the same paths.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-import orjson
-
+from proxy.credentials import place_credential
+from proxy.jsonbody import loads_or_none
 from proxy.providers.base import Call, Translated, UpstreamRequest, Usage
-from proxy.providers.openai import with_query_param
 from proxy.providers.translate.sse import event_json
 from proxy.providers.translate.upstream import forwarded_headers
 from proxy.providers.translate.usage_paths import UsagePaths
@@ -30,12 +28,7 @@ class CustomDriver:
     def build_request(self) -> UpstreamRequest:
         call = self.call
         headers = forwarded_headers(call)
-        query = call.query
-        auth = call.vendor.auth
-        if call.credential and auth.scheme == "header":
-            headers[auth.name.lower()] = auth.prefix + call.credential
-        elif call.credential and auth.scheme == "query":
-            query = with_query_param(query, auth.name, call.credential)
+        query = place_credential(call.vendor.auth, call.credential, headers, call.query)
         url = call.endpoint.url.rstrip("/") + call.operation
         return UpstreamRequest(call.method, f"{url}?{query}" if query else url, headers, call.body)
 
@@ -46,14 +39,14 @@ class CustomDriver:
     def requested_model(self) -> str:
         payload = self.call.payload
         if payload is None and self.call.body:
-            payload = _loads(self.call.body)
+            payload = loads_or_none(self.call.body)
         model = self.paths.request_model(payload, self.call.headers)
         if not model and "request_model" not in self.paths.sources and isinstance(payload, dict):
             model = payload.get("model") if isinstance(payload.get("model"), str) else ""
         return model
 
     def parse_response(self, status: int, body: bytes) -> Translated:
-        usage = self.paths.usage(_loads(body), self.response_headers)
+        usage = self.paths.usage(loads_or_none(body), self.response_headers)
         usage.total_tokens = usage.total_tokens or usage.prompt_tokens + usage.completion_tokens
         self._header_usage_sent = True
         return Translated(body, self._with_model(usage))
@@ -77,10 +70,3 @@ class CustomDriver:
     def _with_model(self, usage: Usage) -> Usage:
         usage.model = usage.model or self.requested_model()
         return usage
-
-
-def _loads(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None

@@ -7,10 +7,10 @@ parameter), so compatible servers are configuration of this driver, not copies o
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import orjson
 
+from proxy.credentials import place_credential
 from proxy.providers.base import Call, Translated, UpstreamRequest, Usage
 from proxy.sse import event_data
 
@@ -29,12 +29,7 @@ class OpenAIDriver:
     def build_request(self) -> UpstreamRequest:
         call = self.call
         headers = dict(call.headers)
-        query = call.query
-        auth = call.vendor.auth
-        if call.credential and auth.scheme == "header":
-            headers[auth.name.lower()] = auth.prefix + call.credential
-        elif call.credential and auth.scheme == "query":
-            query = with_query_param(query, auth.name, call.credential)
+        query = place_credential(call.vendor.auth, call.credential, headers, call.query)
         return UpstreamRequest(call.method, self.url(query), headers, self.body())
 
     def url(self, query: str) -> str:
@@ -110,10 +105,3 @@ def usage_of(data: dict[str, Any]) -> Usage | None:
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and value > 0 else 0
-
-
-def with_query_param(query: str, name: str, value: str) -> str:
-    """`query` without any `name=` pair, plus `name=value`."""
-    pairs = [p for p in query.split("&") if p and p.split("=", 1)[0] != name]
-    pairs.append(f"{quote(name, safe='')}={quote(value, safe='')}")
-    return "&".join(pairs)

@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 
 from core.analytics import GroupBy, UsageQuery, usage_report
 from core.models import AiApi
+from core.web.rendering import render_page
 from publisher.charts import DEFAULT_RANGE, RANGES, build_charts, top_rows
 from publisher.forms import RangeForm
-from publisher.views.common import api_view, render_page
+from publisher.views.common import api_view
 
 
 def _query(api: AiApi, range_key: str, group_by: GroupBy | None = None) -> UsageQuery:

@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 
 from core.models import AiApi, LifecycleState
 from core.operations import offered_operations
+from core.web.rendering import render_page
 from publisher.gateway import gateway_urls
-from publisher.views.common import api_view, portal_view, render_page
+from publisher.views.common import api_view, portal_view
 
 PAGE_SIZE = 25
 

@@ -1,4 +1,4 @@
-"""What every publisher view shares: access checks, tenant-scoped lookups, partial rendering."""
+"""What every publisher view shares: access checks, tenant-scoped lookups, confirmations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 
 from core.permissions import PERMISSIONS, can
 
@@ -64,23 +63,6 @@ def api_view(permission: str = "api.view") -> Callable[[View], View]:
 def require_perm(request: HttpRequest, permission: str) -> HttpResponse | None:
     """A 403 response when the member lacks the permission, else None."""
     return None if can(request.membership, permission) else forbidden(request, permission)
-
-
-def render_page(
-    request: HttpRequest,
-    template: str,
-    context: dict,
-    *,
-    partial: str | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The whole page, or only the named partial when htmx asked for it (not when htmx
-    restores a page from history: that needs the whole page)."""
-    wants_part = bool(partial and request.htmx and not request.htmx.history_restore_request)
-    response = render(request, f"{template}#{partial}" if wants_part else template, context,
-                      status=status)  # fmt: skip
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 def finish(request: HttpRequest, message: str, url: str) -> HttpResponse | None:

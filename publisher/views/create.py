@@ -10,8 +10,10 @@ from django.urls import reverse
 from core.errors import TollgateError
 from core.models import VendorVersion
 from core.services import apis as api_services
-from publisher.forms import ApiDetailsForm, ProviderForm, apply_errors, vendors_for
-from publisher.views.common import portal_view, render_page, status_of
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from publisher.forms import ApiDetailsForm, ProviderForm, vendors_for
+from publisher.views.common import portal_view, status_of
 
 PROVIDER_TEMPLATE = "publisher/create_provider.html"
 

@@ -14,8 +14,9 @@ from core.models import AiApi, Deployment, GatewayEnvironment, Revision
 from core.permissions import can
 from core.registry.compiler import freeze_config
 from core.services import deployments as deploy_services
+from core.web.rendering import render_page
 from publisher.forms import DeployForm, RevisionForm
-from publisher.views.common import api_view, finish, forbidden, render_page
+from publisher.views.common import api_view, finish, forbidden
 
 TEMPLATE = "publisher/api_deploy.html"
 

@@ -12,8 +12,10 @@ from core.models import AiApi, Endpoint, EndpointKind, VendorVersion
 from core.permissions import can
 from core.services import apis as api_services
 from core.services.apis import UNCHANGED
-from publisher.forms import EndpointForm, apply_errors
-from publisher.views.common import api_view, finish, render_page, require_perm, status_of
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from publisher.forms import EndpointForm
+from publisher.views.common import api_view, finish, require_perm, status_of
 
 TEMPLATE = "publisher/api_endpoints.html"
 

@@ -10,8 +10,10 @@ from core import selectors
 from core.errors import TollgateError
 from core.models import GatewayEnvironment
 from core.services import tenants as tenant_services
-from publisher.forms import EnvironmentForm, apply_errors
-from publisher.views.common import portal_view, render_page, status_of
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from publisher.forms import EnvironmentForm
+from publisher.views.common import portal_view, status_of
 
 FIELDS = ("slug", "name", "description", "gateway_url")
 

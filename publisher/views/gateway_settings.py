@@ -9,10 +9,11 @@ from core.errors import TollgateError
 from core.models import AiApi
 from core.permissions import can
 from core.services import apis as api_services
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
 from proxy.policies.apply_defaults import shapes_understood, slug_of
-from publisher.forms import apply_errors
 from publisher.gateway_forms import GatewayForm
-from publisher.views.common import api_view, finish, render_page, require_perm, status_of
+from publisher.views.common import api_view, finish, require_perm, status_of
 
 
 def _save(request: HttpRequest, api: AiApi, form: GatewayForm) -> bool:

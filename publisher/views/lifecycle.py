@@ -12,8 +12,9 @@ from core.models import AiApi, LifecycleState
 from core.permissions import can
 from core.services import lifecycle as lifecycle_services
 from core.services.lifecycle import ACTION_NAMES, DESTRUCTIVE, allowed_transitions
+from core.web.rendering import render_page
 from publisher.forms import LifecycleForm
-from publisher.views.common import api_view, finish, forbidden, render_page
+from publisher.views.common import api_view, finish, forbidden
 
 TEMPLATE = "publisher/api_lifecycle.html"
 CONSEQUENCES = {

@@ -13,8 +13,10 @@ from core import selectors
 from core.errors import NotFound, TollgateError
 from core.models import Membership
 from core.services import tenants as tenant_services
-from publisher.forms import InviteForm, RolesForm, apply_errors
-from publisher.views.common import finish, portal_view, render_page
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from publisher.forms import InviteForm, RolesForm
+from publisher.views.common import finish, portal_view
 
 TEMPLATE = "publisher/settings_members.html"
 

@@ -11,8 +11,10 @@ from core.errors import TollgateError
 from core.models import Plan
 from core.services import tenants as tenant_services
 from core.services.tenants import PLAN_FIELDS
-from publisher.forms import PlanForm, apply_errors
-from publisher.views.common import portal_view, render_page, status_of
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from publisher.forms import PlanForm
+from publisher.views.common import portal_view, status_of
 
 
 def _save(request: HttpRequest, form: PlanForm, plan: Plan | None) -> Plan | None:

@@ -8,8 +8,10 @@ from core.errors import TollgateError
 from core.models import AiApi, EndpointKind
 from core.permissions import can
 from core.services import apis as api_services
-from publisher.forms import PoliciesForm, apply_errors
-from publisher.views.common import api_view, finish, render_page, require_perm, status_of
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
+from publisher.forms import PoliciesForm
+from publisher.views.common import api_view, finish, require_perm, status_of
 
 
 def _save(request: HttpRequest, api: AiApi, form: PoliciesForm) -> bool:

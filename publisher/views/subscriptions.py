@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from core.models import AiApi, SubscriptionStatus
 from core.permissions import can
 from core.services import access as access_services
-from publisher.views.common import api_view, finish, forbidden, render_page
+from core.web.rendering import render_page
+from publisher.views.common import api_view, finish, forbidden
 
 VERBS = {
     SubscriptionStatus.ACTIVE: "Unblocked",

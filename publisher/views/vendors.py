@@ -14,9 +14,10 @@ from core import selectors
 from core.errors import Forbidden, TollgateError
 from core.models import Vendor, VendorVersion
 from core.services import vendors as vendor_services
-from publisher.forms import apply_errors
+from core.web.forms import apply_errors
+from core.web.rendering import render_page
 from publisher.vendor_forms import SERVICE_FIELDS, VendorForm, definition_preview
-from publisher.views.common import portal_view, render_page, status_of
+from publisher.views.common import portal_view, status_of
 
 EDIT_TEMPLATE = "publisher/settings_vendor_edit.html"
 READ_ONLY = "Built-in vendors are read-only; define a custom vendor instead."

@@ -16,9 +16,8 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
-import orjson
-
 from proxy.errors import OPERATION_NOT_SUPPORTED, UPSTREAM_INVALID_RESPONSE
+from proxy.jsonbody import loads_or_none
 from proxy.providers.base import Call, Translated, UpstreamRequest, Usage
 from proxy.providers.translate.chat import ChatRequest, parse_chat_request
 from proxy.providers.translate.errors import TranslationError, UpstreamError
@@ -100,7 +99,7 @@ class TranslatingDriver:
         return self.unified_request(self.chat)
 
     def parse_response(self, status: int, body: bytes) -> Translated:
-        data = _loads(body)
+        data = loads_or_none(body)
         if not self.unified:
             usage = self.native_usage(data) if data is not None else Usage()
             return Translated(body, self._with_model(usage))
@@ -136,7 +135,7 @@ class TranslatingDriver:
     def payload(self) -> Any:
         if self.call.payload is not None:
             return self.call.payload
-        return _loads(self.call.body) if self.call.body else None
+        return loads_or_none(self.call.body) if self.call.body else None
 
     def _with_model(self, usage: Usage) -> Usage:
         """Name the answering model on every usage report: the one the vendor named (on this
@@ -179,10 +178,3 @@ class TranslatingDriver:
         if self.encoder is None:
             return b""
         return self.encoder.usage_chunk(self.usage) + self.encoder.done()
-
-
-def _loads(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None

@@ -5,31 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from proxy.headers import DROPPED_REQUEST_HEADERS
 from proxy.providers.base import Call
-
-# Never forwarded: hop-by-hop, framing the proxy redoes, and anything that could carry the
-# caller's key or cookies to the provider.
-_NOT_FORWARDED = frozenset(
-    {
-        "host",
-        "content-length",
-        "transfer-encoding",
-        "connection",
-        "keep-alive",
-        "te",
-        "trailer",
-        "upgrade",
-        "proxy-authorization",
-        "proxy-connection",
-        "accept-encoding",
-        "authorization",
-        "apikey",
-        "api-key",
-        "x-api-key",
-        "x-goog-api-key",
-        "cookie",
-    }
-)
 
 
 def settings_of(call: Call) -> dict[str, Any]:
@@ -57,7 +34,7 @@ def without_query_params(query: str, names: frozenset[str]) -> str:
 
 
 def forwarded_headers(call: Call) -> dict[str, str]:
-    return {k: v for k, v in call.headers.items() if k not in _NOT_FORWARDED}
+    return {k: v for k, v in call.headers.items() if k not in DROPPED_REQUEST_HEADERS}
 
 
 def json_headers(**extra: str) -> dict[str, str]:
