@@ -61,6 +61,8 @@ def main() -> None:
             supervisor.start(spec)
         supervisor.start(worker_spec())
         info = load_info()
+        if info is None:
+            raise RuntimeError("No demo tenant: run `make seed` (make up does) first.")
         logins = "\n".join(f"  {u:<10} password {p}" for u, p in info.passwords.items())
         print(
             BANNER.format(

@@ -3,7 +3,7 @@ as the small functions settings read best with."""
 
 import os
 
-from proxy.env import Env
+from proxy.public import Env
 
 
 def envstr(name: str, default: str = "") -> str:

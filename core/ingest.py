@@ -13,6 +13,7 @@ import os
 import socket
 from datetime import datetime
 from functools import cache
+from typing import Any, cast
 
 import orjson
 import redis
@@ -76,13 +77,15 @@ def ensure_group(client: redis.Redis) -> None:
 def _next_batch(client: redis.Redis, consumer: str, count: int, claim_idle_ms: int) -> list[Entry]:
     """Our own unacknowledged entries first, then a dead consumer's, then new ones."""
     for start in ("0", None, ">"):
+        # redis-py's types cover every reply shape; these two answer lists (RESP2).
         if start is None:
-            entries = client.xautoclaim(STREAM, GROUP, consumer, claim_idle_ms, "0-0", count=count)[
-                1
-            ]
+            claimed = client.xautoclaim(STREAM, GROUP, consumer, claim_idle_ms, "0-0", count=count)
+            entries = cast("list[Entry]", claimed[1])
         else:
-            reply = client.xreadgroup(GROUP, consumer, {STREAM: start}, count=count)
-            entries = reply[0][1] if reply else []
+            reply = cast(
+                "list[Any]", client.xreadgroup(GROUP, consumer, {STREAM: start}, count=count)
+            )
+            entries = cast("list[Entry]", reply[0][1]) if reply else []
         if entries:
             return entries
     return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.catalog import openai_style_definition
 from core.models import AiApi, ApiType
-from proxy.ingress import unified_operations
+from proxy.public import unified_operations
 
 UNIFIED_SUMMARIES = {
     "/chat/completions": "OpenAI Chat Completions, translated for the provider",

@@ -93,21 +93,23 @@ class Supervisor:
             out.close()  # the child holds its own descriptor; ours would leak (ResourceWarning)
         self.procs[spec.name] = proc
         if spec.health_url:
-            self._wait_healthy(spec, proc, timeout)
+            self._wait_healthy(spec.name, spec.health_url, proc, timeout)
         return proc
 
-    def _wait_healthy(self, spec: ProcessSpec, proc: subprocess.Popen, timeout: float) -> None:
+    def _wait_healthy(
+        self, name: str, url: str, proc: subprocess.Popen[bytes], timeout: float
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"{spec.name} exited with {proc.returncode} while starting")
+                raise RuntimeError(f"{name} exited with {proc.returncode} while starting")
             try:
-                if httpx.get(spec.health_url, timeout=1.0).status_code == 200:
+                if httpx.get(url, timeout=1.0).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"{spec.name} did not become healthy at {spec.health_url}")
+        raise RuntimeError(f"{name} did not become healthy at {url}")
 
     def stop(self, name: str, timeout: float = 10.0) -> None:
         proc = self.procs.pop(name, None)

@@ -28,9 +28,7 @@ from django.utils import timezone
 from core.analytics import MAX_BUCKETS, Bucket, UsagePoint, UsageQuery, usage_totals
 from core.models import Subscription
 from core.registry.compiler import plan_limits
-from proxy.limits import CallIdentity, Counter, LimiterConfig
-from proxy.limits.rules import counters_for
-from proxy.limits.store import window_start
+from proxy.public import CallIdentity, Counter, LimiterConfig, counters_for, window_start
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
@@ -55,6 +56,8 @@ def mark_keys_used(events: QuerySet[UsageEvent]) -> int:
     latest = events.exclude(key_id=None).values("key_id").annotate(last=Max("ts"))
     updated = 0
     for row in latest:
+        if row["key_id"] is None:  # excluded above; the type does not know
+            continue
         updated += (
             ApiKey.objects.filter(pk=row["key_id"])
             .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=row["last"]))
@@ -132,10 +135,10 @@ def _minute_rows(start: datetime, end: datetime) -> list[dict]:
         latency_max_ms=Max("total_latency_ms"),
         **_latency_counts(),
     )
-    return [_renamed(row) for row in rows.order_by()]
+    return [_renamed(dict(row)) for row in rows.order_by()]
 
 
-def _renamed(row: dict) -> dict:
+def _renamed(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "bucket_start": row.pop("bucket"),
         "tenant_id": row.pop("g_tenant"),

@@ -6,7 +6,7 @@ from functools import cache
 
 from django.conf import settings
 
-from proxy.crypto import KeyRing, key_digest
+from proxy.public import KeyRing, key_digest
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from core.env import envbool, envfloat, envint, envlist, envstr
-from proxy.jsonlog import logging_config
+from proxy.public import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("TOLLGATE_DATA_DIR", str(BASE_DIR / "var")))

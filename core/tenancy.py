@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 
 from core.models import Membership, Tenant
 from core.permissions import can
+from core.web.requests import TenantRequest
 
 SESSION_KEY = "tenant"
 
@@ -33,7 +34,7 @@ class TenantMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TenantRequest) -> HttpResponse:
         membership = pick_membership(request)
         request.membership = membership
         request.tenant = membership.tenant if membership else None

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from core.models import AiApi, Application, ApplicationTier, EndpointKind, Plan
+from core.web.forms import PlanChoiceField, field_of
 from devportal.catalog import CatalogFilter
 
 KEY_VALIDITY_CHOICES = [
@@ -27,8 +28,9 @@ class CatalogFilterForm(forms.Form):
 
     def __init__(self, *args, providers: list[tuple[str, str]], tags: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [("", "All providers"), *providers]
-        self.fields["tag"].choices = [("", "All tags"), *((tag, tag) for tag in tags)]
+        field_of(self, "provider", forms.ChoiceField).choices = [("", "All providers"), *providers]
+        tag_choices = [("", "All tags"), *((tag, tag) for tag in tags)]
+        field_of(self, "tag", forms.ChoiceField).choices = tag_choices
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": "Name, description, context or tag"}
         )
@@ -53,21 +55,16 @@ class ApplicationForm(forms.Form):
 
 class SubscribeForm(forms.Form):
     application = forms.ModelChoiceField(queryset=Application.objects.none())
-    plan = forms.ModelChoiceField(
+    plan = PlanChoiceField(
         queryset=Plan.objects.none(), help_text="Only the plans this API offers."
     )
 
     def __init__(self, *args, api: AiApi, applications, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = applications
-        self.fields["application"].empty_label = None
-        self.fields["plan"].queryset = api.allowed_plans.all()
-        self.fields["plan"].empty_label = None
-        self.fields["plan"].label_from_instance = plan_label
-
-
-def plan_label(plan: Plan) -> str:
-    return f"{plan.name} — {plan.description}" if plan.description else plan.name
+        application = field_of(self, "application", forms.ModelChoiceField)
+        application.queryset, application.empty_label = applications, None
+        plan = field_of(self, "plan", forms.ModelChoiceField)
+        plan.queryset, plan.empty_label = api.allowed_plans.all(), None
 
 
 class KeyForm(forms.Form):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -20,6 +21,10 @@ from django.shortcuts import render
 
 from core.models import Membership, Tenant
 from core.permissions import can
+from core.web.requests import TenantRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SESSION_KEY = "devportal_tenant"
 
@@ -46,6 +51,18 @@ class Portal:
         return "" if self.is_member else f"?tenant={self.tenant.slug}"
 
 
+class PortalRequest(TenantRequest):
+    """In a portal view: the tenant's portal it shows (set by the view decorators below)."""
+
+    portal: Portal
+
+
+class DeveloperRequest(PortalRequest):
+    """In a developer view: a signed-in member who may develop."""
+
+    user: User
+
+
 def portal_context(request: HttpRequest) -> dict[str, Portal | None]:
     """Template context processor: `portal` on every page (None outside the portal)."""
     return {"portal": getattr(request, "portal", None)}
@@ -70,7 +87,7 @@ def browse_view(view: View) -> View:
     """The catalog: members of the tenant, or anyone when the tenant's portal is public."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: PortalRequest, *args, **kwargs) -> HttpResponse:
         portal = resolve_portal(request)
         if portal is None:
             if not request.user.is_authenticated:
@@ -86,7 +103,7 @@ def developer_view(view: View) -> View:
     """Applications, subscriptions, keys, usage and Try Out: signed-in developers only."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: PortalRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = getattr(request, "membership", None)

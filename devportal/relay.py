@@ -16,7 +16,7 @@ from functools import cache
 import httpx
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
-from proxy.headers import DROPPED_RESPONSE_HEADERS
+from proxy.public import DROPPED_RESPONSE_HEADERS
 
 # The console tells the gateway's headers apart from the portal's own with this list.
 UPSTREAM_HEADERS = "X-Tryout-Upstream-Headers"
@@ -67,7 +67,7 @@ def _relayed_headers(upstream: httpx.Response) -> list[tuple[str, str]]:
     ]
 
 
-async def relay(call: RelayRequest) -> HttpResponse:
+async def relay(call: RelayRequest) -> HttpResponse | StreamingHttpResponse:
     http = client()
     request = http.build_request(
         call.method, call.url, headers=_outgoing_headers(call), content=call.body or None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -22,7 +22,7 @@ class AccessLog:
         self._stream = stream or sys.stdout.buffer
         self._max_lines = max_lines
         self._lines: list[bytes] = []
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def write(self, record: CallRecord, event: UsageEvent) -> None:
         self._lines.append(orjson.dumps(_line(record, event), option=orjson.OPT_APPEND_NEWLINE))
@@ -51,7 +51,7 @@ class AccessLog:
             self.flush()
 
 
-def _line(record: CallRecord, event: UsageEvent) -> dict:
+def _line(record: CallRecord, event: UsageEvent) -> dict[str, Any]:
     deployment, key = record.deployment, record.key
     return {
         "ts": event.ts,

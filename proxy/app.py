@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 import orjson
 
 from proxy.accesslog import AccessLog
@@ -35,7 +37,7 @@ class Resources:
     sink: UsageSink
     limiter: Limiter
     gateway: Gateway
-    session: object
+    session: aiohttp.ClientSession
     access_log: AccessLog | None
 
     @classmethod
@@ -81,6 +83,7 @@ class ProxyApp:
     async def _probe(self, path: str, send: Send) -> None:
         resources = self._resources
         ready = resources is not None and resources.registry.ready
+        body: dict[str, Any]
         if path == "/healthz":
             status, body = 200, {"status": "ok"}
         elif path == "/readyz":

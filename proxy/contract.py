@@ -33,7 +33,7 @@ class Limits:
     stop_on_quota: bool = True
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> Limits | None:
+    def from_dict(cls, data: dict[str, Any] | None) -> Limits | None:
         return cls(**data) if data else None
 
     @property
@@ -62,7 +62,7 @@ class Vendor:
     settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: dict) -> Vendor:
+    def from_dict(cls, data: dict[str, Any]) -> Vendor:
         return cls(**{**data, "auth": Auth(**data["auth"])})
 
 

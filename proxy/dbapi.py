@@ -26,8 +26,9 @@ class Database:
     def is_sqlite(self) -> bool:
         return self._sqlite_path is not None
 
-    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return await self._run(self._fetch, sql, params)
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = await self._run(self._fetch, sql, params)
+        return rows
 
     async def execute_many(self, sql: str, rows: list[Sequence[Any]]) -> None:
         await self._run(self._execute_many, sql, rows)
@@ -55,10 +56,11 @@ class Database:
     def _sql(self, sql: str) -> str:
         return sql if self.is_sqlite else sql.replace("?", "%s")
 
-    def _fetch(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         try:
             cursor = self._connect().execute(self._sql(sql), params)
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
         except Exception:
             self._reset()
             raise

@@ -76,8 +76,7 @@ class Gateway:
             )
             record.status, record.error_code = 500, INTERNAL_ERROR.code
             if not record.response_started:
-                error = GatewayError(INTERNAL_ERROR)
-                body = error_body(error, record.ingress)
+                body = error_body(GatewayError(INTERNAL_ERROR), record.ingress)
                 await send_whole(send, 500, [JSON_CONTENT_TYPE, request_id_header], body)
         finally:
             self._finish(record)
@@ -128,6 +127,7 @@ class Gateway:
             ingress=record.ingress,
             extra={"request_id": record.request_id},
         )
+        assert live.driver is not None  # endpoint_for refuses a deployment without one
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
         upstream_request = driver.build_request()

@@ -35,7 +35,7 @@ def ingress_for(snapshot: DeploymentSnapshot, operation: str) -> str:
     return ANTHROPIC if operation.rstrip("/") == MESSAGES_PATH else OPENAI
 
 
-def open_call_driver(driver_cls: type, call: Call) -> Driver:
+def open_call_driver(driver_cls: type[Driver], call: Call) -> Driver:
     if call.ingress == ANTHROPIC:
         return open_driver(call, driver_cls)
     return driver_cls(call)

@@ -76,6 +76,7 @@ class EngineLimiter:
         if not counters:
             return _UNLIMITED
         wants_tokens = any(counter.dimension.is_tokens for counter in counters)
+        assert self._engine is not None, "start() opens the engine"
         decision = await self._engine.admit(call, _reservation(identity) if wants_tokens else None)
         headers = decision.raw_headers()
         if not decision.admitted:
@@ -87,7 +88,7 @@ class EngineLimiter:
         self, identity: CallIdentity, admission: Admission, usage: Usage, status: int
     ) -> None:
         decision = admission.ticket
-        if isinstance(decision, limits.Decision):
+        if isinstance(decision, limits.Decision) and self._engine is not None:
             await self._engine.settle(decision, spent(usage, status))
 
 

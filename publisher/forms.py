@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q, QuerySet
 
@@ -15,6 +17,7 @@ from core.models import (
     Vendor,
     VendorVersion,
 )
+from core.web.forms import PlanMultipleChoiceField, field_of
 
 CONTEXT_HELP = (
     "The URL path of the API. Put {version} where the version belongs, e.g. {version}/openai "
@@ -56,13 +59,11 @@ class ProviderForm(forms.Form):
 
     def __init__(self, *args, tenant: Tenant, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = vendors_for(tenant)
-        vendor_id = self.data.get("vendor") or self.initial.get("vendor")
+        field_of(self, "vendor", forms.ModelChoiceField).queryset = vendors_for(tenant)
+        vendor_id = str(self.data.get("vendor") or self.initial.get("vendor") or "")
         versions = VendorVersion.objects.filter(vendor__in=vendors_for(tenant))
-        self.fields["vendor_version"].queryset = (
-            versions.filter(vendor_id=vendor_id)
-            if str(vendor_id or "").isdigit()
-            else versions.none()
+        field_of(self, "vendor_version", forms.ModelChoiceField).queryset = (
+            versions.filter(vendor_id=int(vendor_id)) if vendor_id.isdigit() else versions.none()
         )
 
 
@@ -130,15 +131,16 @@ class EndpointForm(forms.Form):
         if not azure:
             del self.fields["deployment"], self.fields["api_version"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("credential") and data.get("clear_credential"):
             self.add_error("clear_credential", "Either enter a new key or remove it, not both.")
         return data
 
 
 class PoliciesForm(forms.Form):
-    allowed_plans = forms.ModelMultipleChoiceField(
+    allowed_plans = PlanMultipleChoiceField(
         queryset=Plan.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -153,11 +155,8 @@ class PoliciesForm(forms.Form):
 
     def __init__(self, *args, tenant: Tenant, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        plans = self.fields["allowed_plans"]
+        plans = field_of(self, "allowed_plans", forms.ModelMultipleChoiceField)
         plans.queryset = Plan.objects.filter(tenant=tenant)
-        plans.label_from_instance = lambda plan: (
-            f"{plan.name} — {plan.description}" if plan.description else plan.name
-        )
         for kind in EndpointKind.values:
             for name, label in LIMIT_FIELDS:
                 self.fields[f"{kind}_{name}"] = optional_int(label)
@@ -201,7 +200,8 @@ class DeployForm(forms.Form):
 
     def __init__(self, *args, tenant: Tenant, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["environment"].queryset = GatewayEnvironment.objects.filter(tenant=tenant)
+        environments = GatewayEnvironment.objects.filter(tenant=tenant)
+        field_of(self, "environment", forms.ModelChoiceField).queryset = environments
 
 
 class LifecycleForm(forms.Form):

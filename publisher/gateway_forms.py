@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from core.models import AiApi
-from proxy.policies.gateway_defaults import PARAMETERS, parse_gateway_settings
+from proxy.public import PARAMETERS, parse_gateway_settings
 from publisher.forms import API_TYPE_CHOICES
 
 PARAMETER_LABELS = {

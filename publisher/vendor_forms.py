@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from core.models import AuthScheme, VendorVersion
 from core.services.api_definitions import MAX_BYTES
@@ -128,8 +130,9 @@ class VendorForm(forms.Form):
             raise forms.ValidationError(f"At most {MAX_BYTES // 1024 // 1024} MB.")
         return upload
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         scheme = data.get("auth_scheme")
         # A name or prefix left over from another scheme is not an error: it is not used.
         if scheme == AuthScheme.NONE:
@@ -169,8 +172,9 @@ class VendorForm(forms.Form):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             return
-        self.data = self.data.copy()
-        self.data["api_definition_text"] = text
+        data = cast(QueryDict, self.data).copy()  # bound to request.POST
+        data["api_definition_text"] = text
+        self.data = data
         kept = f"From {upload.name}, which you uploaded: no need to upload it again."
         self["api_definition_text"].help_text = kept  # the bound field copied the old text
 

@@ -125,7 +125,7 @@ class AnalyticsView(TenantView):
         if group_by is GroupBy.APPLICATION:
             apps = self.tenant.applications.filter(pk__in=groups)
             if not tenant_wide:
-                apps = apps.filter(owner=self.request.user)
+                apps = apps.filter(owner_id=self.request.user.pk)
             return dict(apps.values_list("pk", "name"))
         return {group: group for group in groups}
 
@@ -173,5 +173,5 @@ class QuotaListView(TenantView, generics.ListAPIView):
     @extend_schema(parameters=[QuotaQueryInput])
     def get(self, request: Request, tenant_slug: str):
         page = self.paginate_queryset(self.get_queryset())
-        quotas = subscription_quotas(page)
+        quotas = subscription_quotas(page or [])
         return self.get_paginated_response(SubscriptionQuotaSerializer(quotas, many=True).data)

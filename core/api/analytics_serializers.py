@@ -101,7 +101,11 @@ def _time_range(attrs: dict) -> tuple[datetime, datetime]:
 class UsagePointSerializer(serializers.Serializer):
     start = serializers.DateTimeField(help_text="Start of the bucket (UTC).")
     requests = serializers.IntegerField()
-    errors = serializers.IntegerField(help_text="Answers with status 400 or more.")
+    # DRF's metaclass moves declared fields off the class, so these names may shadow
+    # Serializer attributes; the stubs cannot know.
+    errors = serializers.IntegerField(  # type: ignore[assignment]
+        help_text="Answers with status 400 or more."
+    )
     throttled = serializers.IntegerField(help_text="Answers with status 429.")
     quota_exceeded = serializers.IntegerField(help_text="Calls past a soft plan quota.")
     prompt_tokens = serializers.IntegerField()
@@ -125,7 +129,7 @@ class GroupField(serializers.Field):
 
 class SeriesTotalsSerializer(serializers.Serializer):
     group = GroupField(help_text="API id, application id, model or key type; null: ungrouped.")
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field
     totals = UsagePointSerializer()
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -156,7 +160,7 @@ class UsageReportSerializer(_ReportBase):
     @extend_schema_field(SeriesSerializer(many=True))
     def get_series(self, report) -> list[dict]:
         top = report.series[: self.context.get("top", DEFAULT_TOP)]
-        return SeriesSerializer(top, many=True, context=self.context).data
+        return list(SeriesSerializer(top, many=True, context=self.context).data)
 
 
 class UsageSummarySerializer(_ReportBase):
@@ -165,7 +169,7 @@ class UsageSummarySerializer(_ReportBase):
     @extend_schema_field(SeriesTotalsSerializer(many=True))
     def get_groups(self, report) -> list[dict]:
         top = report.series[: self.context.get("top", DEFAULT_TOP)]
-        return SeriesTotalsSerializer(top, many=True, context=self.context).data
+        return list(SeriesTotalsSerializer(top, many=True, context=self.context).data)
 
 
 class QuotaLimitSerializer(serializers.Serializer):
@@ -190,7 +194,7 @@ class SubscriptionQuotaSerializer(serializers.Serializer):
     stop_on_quota = serializers.BooleanField(source="subscription.plan.stop_on_quota")
     window_start = serializers.DateTimeField()
     window_end = serializers.DateTimeField()
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a declared field
         ["counters", "rollups"],
         help_text="counters: the gateway's live counters; rollups: usage rollups (trail ~10 s).",
     )

@@ -28,7 +28,8 @@ class TenantRolePermission(permissions.BasePermission):
     def has_permission(self, request: Request, view) -> bool:
         membership = selectors.membership_for(request.user, view.kwargs["tenant_slug"])
         view.membership, view.tenant = membership, membership.tenant
-        method = SAFE_ALIASES.get(request.method, request.method)
+        method = request.method or "GET"
+        method = SAFE_ALIASES.get(method, method)
         # A method the view lacks needs only membership; the handler lookup then answers 405.
         permission = view.permission_map.get(method, MEMBERS)
         if permission != MEMBERS:

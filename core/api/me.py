@@ -33,7 +33,7 @@ class MeSerializer(serializers.Serializer):
     tenants = serializers.SerializerMethodField()
 
     def get_tenants(self, user) -> list[dict]:
-        return MembershipSerializer(selectors.memberships_of(user), many=True).data
+        return list(MembershipSerializer(selectors.memberships_of(user), many=True).data)
 
 
 class TokenSerializer(serializers.ModelSerializer):

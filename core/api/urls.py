@@ -1,6 +1,6 @@
 """The one URL tree of the REST API, under /api/v1/ (namespace `api`)."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import me, tenant_admin, vendors
@@ -9,7 +9,7 @@ app_name = "api"
 
 TENANT = "tenants/<slug:tenant_slug>/"
 
-tenant_routes = [
+tenant_routes: list[URLPattern | URLResolver] = [
     path("", me.TenantDetailView.as_view(), name="tenant"),
     path("apis/", include("publisher.api.urls")),
     path("", include("devportal.api.urls")),

@@ -93,7 +93,7 @@ class VendorInput(StrictSerializer):
 
 
 class VendorUpdateInput(VendorInput):
-    slug = None
+    slug = None  # type: ignore[assignment]  # DRF: a field set to None is removed
     version = serializers.CharField(
         max_length=50,
         required=False,

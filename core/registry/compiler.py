@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from core.models import (
     Subscription,
 )
 from core.operations import offered_operations
-from proxy import contract
+from proxy.public import contract
 
 ROUTED_STATES = frozenset(
     {
@@ -49,7 +50,7 @@ def _operations(api: AiApi) -> list[dict]:
 
 def freeze_config(api: AiApi) -> dict:
     """The configuration a revision keeps; provider keys stay encrypted."""
-    endpoints = {kind: None for kind in ("production", "sandbox")}
+    endpoints: dict[str, dict[str, Any] | None] = dict.fromkeys(("production", "sandbox"))
     for ep in api.endpoints.all():
         endpoints[ep.kind] = {
             "url": ep.url,

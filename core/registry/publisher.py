@@ -14,7 +14,7 @@ from django.db import transaction
 from core.models import ApiKey, Deployment
 from core.registry.compiler import active_keys, compile_deployment, compile_key, deployment_key_of
 from core.registry.store import get_store
-from proxy.contract import DEPLOYMENT, KEY
+from proxy.public import DEPLOYMENT, KEY
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +85,9 @@ def rebuild() -> dict[str, int]:
         if snapshot is not None:
             entries[(DEPLOYMENT, snapshot.key)] = snapshot.to_json()
     for key in active_keys():
-        snapshot = compile_key(key, version)
-        if snapshot is not None:
-            entries[(KEY, key.digest)] = snapshot.to_json()
+        key_snapshot = compile_key(key, version)
+        if key_snapshot is not None:
+            entries[(KEY, key.digest)] = key_snapshot.to_json()
     store.replace_all(entries, version)
     counts = {
         "deployments": sum(1 for kind, _ in entries if kind == DEPLOYMENT),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from functools import cache
-from typing import Protocol
+from typing import Protocol, cast
 
 import orjson
 import redis
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core.models import RegistryCounter, RegistryEntry
-from proxy.contract import DEPLOYMENT, INVALIDATION_CHANNEL, KEY, REDIS_PREFIX
+from proxy.public import DEPLOYMENT, INVALIDATION_CHANNEL, KEY, REDIS_PREFIX
 
 VERSION_KEY = f"{REDIS_PREFIX}:version"
 DEPLOYMENT_HASH = f"{REDIS_PREFIX}:{DEPLOYMENT}"
@@ -76,16 +76,20 @@ class RedisStore:
         pipe.execute()
         self.redis.publish(INVALIDATION_CHANNEL, orjson.dumps({"kind": "all", "version": version}))
 
+    # The client answers bytes (no decode_responses); redis-py's types also allow str.
     def get(self, kind: str, key: str) -> bytes | None:
         if kind == DEPLOYMENT:
-            return self.redis.hget(DEPLOYMENT_HASH, key)
-        return self.redis.get(key_redis_name(key))
+            return cast("bytes | None", self.redis.hget(DEPLOYMENT_HASH, key))
+        return cast("bytes | None", self.redis.get(key_redis_name(key)))
 
     def items(self, kind: str) -> dict[str, bytes]:
         if kind == DEPLOYMENT:
-            return {k.decode(): v for k, v in self.redis.hgetall(DEPLOYMENT_HASH).items()}
-        names = list(self.redis.scan_iter(match=key_redis_name("*"), count=1000))
-        bodies = self.redis.mget(names) if names else []
+            entries = cast("dict[bytes, bytes]", self.redis.hgetall(DEPLOYMENT_HASH))
+            return {k.decode(): v for k, v in entries.items()}
+        names = cast(
+            "list[bytes]", list(self.redis.scan_iter(match=key_redis_name("*"), count=1000))
+        )
+        bodies = cast("list[bytes | None]", self.redis.mget(names) if names else [])
         start = len(key_redis_name(""))
         return {n.decode()[start:]: b for n, b in zip(names, bodies, strict=True) if b}
 

@@ -24,7 +24,7 @@ def record(
         tenant=tenant,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        object_type=obj._meta.model_name,
+        object_type=obj._meta.model_name or type(obj).__name__.lower(),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         changes=safe,

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import InvalidInput
-from proxy.policies.apply_defaults import shapes_understood
-from proxy.policies.gateway_defaults import parse_gateway_settings
+from proxy.public import parse_gateway_settings, shapes_understood
 
 
 def clean_gateway_settings(settings: Any, *, api_type: str, driver: str) -> dict:

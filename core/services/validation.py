@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 
 from core.errors import InvalidInput
-from proxy.netguard import UnsafeUpstream, check_url
+from proxy.public import UnsafeUpstream, check_url
 
 CONTEXT_RE = re.compile(
     r"^/?[A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~{}-]+)*/?$|^/?\{version\}(/[A-Za-z0-9_.~-]+)+/?$"

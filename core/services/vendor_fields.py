@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from core.errors import Conflict, InvalidInput, TollgateError
 from core.models import AuthScheme
 from core.services.validation import clean_endpoint_url, clean_version
-from proxy.providers.translate.usage_paths import validate_usage_paths
+from proxy.public import validate_usage_paths
 
 T = TypeVar("T")
 VERSION_FIELDS = (

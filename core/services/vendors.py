@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from core.errors import Conflict, Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import AiApi, Tenant, Vendor, VendorVersion
 from core.services.api_definitions import count_operations, parse_api_definition
 from core.services.audit import record
@@ -52,8 +52,8 @@ def create_custom_vendor(
 ) -> Vendor:
     """A new custom vendor with its first version; every bad field is reported at once."""
     problems = Problems()
-    name = problems.check("name", _clean_name, name)
-    slug = problems.check("slug", _clean_slug, slug or slugify(name or ""))
+    checked_name = problems.check("name", _clean_name, name)
+    checked_slug = problems.check("slug", _clean_slug, slug or slugify(checked_name or ""))
     values = _clean_version_values(
         problems,
         version=version,
@@ -63,6 +63,8 @@ def create_custom_vendor(
         usage_paths=usage_paths or {},
     )
     problems.raise_if_any()
+    assert checked_name is not None and checked_slug is not None  # raise_if_any passed
+    name, slug = checked_name, checked_slug
     _ensure_free_slug(tenant, slug)
     vendor = Vendor.objects.create(tenant=tenant, slug=slug, name=name, description=description)
     created = VendorVersion.objects.create(vendor=vendor, driver=CUSTOM_DRIVER, **values)
@@ -90,6 +92,8 @@ def update_custom_vendor(
     problems = Problems()
     vendor_changes = _vendor_changes(problems, changes)
     base = current or vendor.versions.order_by("-created_at", "-pk").first()
+    if base is None:  # a custom vendor is created with its first version
+        raise NotFound("This vendor has no version.")
     values = _clean_version_values(
         problems,
         version=version or base.version,

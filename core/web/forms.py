@@ -1,12 +1,16 @@
-"""Form helpers shared by every page that calls a service."""
+"""Form helpers shared by every page of both portals."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from django import forms
 
 from core.errors import TollgateError
+from core.models import Plan
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
 
 
 def apply_errors(
@@ -20,3 +24,28 @@ def apply_errors(
             form.add_error(field_name if field_name in form.fields else None, message)
     if not error.fields:
         form.add_error(None, error.message)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """The form's field `name` as the kind it is, to set what only that kind has:
+    `field_of(self, "plan", forms.ModelChoiceField).queryset = plans`."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
+
+def plan_label(plan: Plan) -> str:
+    return f"{plan.name} — {plan.description}" if plan.description else plan.name
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    """A plan picker that shows each plan with its description."""
+
+    def label_from_instance(self, obj: Plan) -> str:
+        return plan_label(obj)
+
+
+class PlanMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Plan) -> str:
+        return plan_label(obj)

@@ -16,9 +16,10 @@ from core.permissions import can
 from core.services import tenants as tenant_services
 from core.tenancy import memberships_of, switch_tenant
 from core.web.forms import apply_errors
+from core.web.requests import TenantRequest
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: TenantRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("devportal:index")
     if can(request.membership, "api.view"):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -16,12 +16,12 @@ from core.services import access
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
 from devportal.forms import ApplicationForm, KeyForm
-from devportal.portal import developer_view
+from devportal.portal import DeveloperRequest, PortalRequest, developer_view
 from devportal.views.common import own_application, own_applications
 
 
 @developer_view
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: DeveloperRequest) -> HttpResponse:
     apps = own_applications(request).annotate(
         key_count=Count("keys", filter=Q(keys__revoked_at__isnull=True), distinct=True),
         subscription_count=Count("subscriptions", distinct=True),
@@ -34,7 +34,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 @developer_view
-def application_create(request: HttpRequest) -> HttpResponse:
+def application_create(request: DeveloperRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
@@ -57,7 +57,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 
 @developer_view
-def application_edit(request: HttpRequest, app_id: int) -> HttpResponse:
+def application_edit(request: DeveloperRequest, app_id: int) -> HttpResponse:
     app = own_application(request, app_id)
     initial = {"name": app.name, "description": app.description, "tier": app.tier}
     form = ApplicationForm(request.POST or None, initial=initial)
@@ -77,7 +77,7 @@ def application_edit(request: HttpRequest, app_id: int) -> HttpResponse:
 
 
 @developer_view
-def application_delete(request: HttpRequest, app_id: int) -> HttpResponse:
+def application_delete(request: DeveloperRequest, app_id: int) -> HttpResponse:
     app = own_application(request, app_id)
     if request.method == "POST":
         name = app.name
@@ -94,7 +94,7 @@ def application_delete(request: HttpRequest, app_id: int) -> HttpResponse:
 
 
 @developer_view
-def application_detail(request: HttpRequest, app_id: int) -> HttpResponse:
+def application_detail(request: DeveloperRequest, app_id: int) -> HttpResponse:
     app = own_application(request, app_id)
     return render_page(request, "devportal/application_detail.html", detail_context(request, app))
 
@@ -126,7 +126,7 @@ def keyset(
     }
 
 
-def detail_context(request: HttpRequest, app: Application, **sides) -> dict:
+def detail_context(request: PortalRequest, app: Application, **sides) -> dict:
     """`sides` may replace a keyset, e.g. production=keyset(app, "production", revealed=...)."""
     sets = {kind: sides.get(kind) or keyset(app, kind) for kind in EndpointKind.values}
     return {

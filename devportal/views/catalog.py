@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from core.models import Subscription
 from core.web.rendering import render_page
 from devportal import catalog
 from devportal.forms import CatalogFilterForm, SubscribeForm
-from devportal.portal import browse_view
+from devportal.portal import DeveloperRequest, PortalRequest, browse_view
 from devportal.samples import samples_for
 from devportal.views.common import own_applications
 
@@ -17,7 +19,7 @@ PAGE_SIZE = 24
 
 
 @browse_view
-def api_list(request: HttpRequest) -> HttpResponse:
+def api_list(request: PortalRequest) -> HttpResponse:
     tenant = request.portal.tenant
     providers, tags = catalog.facets(tenant)
     form = CatalogFilterForm(request.GET or None, providers=providers, tags=tags)
@@ -38,12 +40,12 @@ def api_list(request: HttpRequest) -> HttpResponse:
 
 
 @browse_view
-def api_detail(request: HttpRequest, api_uuid) -> HttpResponse:
+def api_detail(request: PortalRequest, api_uuid) -> HttpResponse:
     api = catalog.get_visible_api(request.portal.tenant, api_uuid)
     return render_page(request, "devportal/api_detail.html", detail_context(request, api))
 
 
-def detail_context(request: HttpRequest, api, form: SubscribeForm | None = None) -> dict:
+def detail_context(request: PortalRequest, api, form: SubscribeForm | None = None) -> dict:
     ops = catalog.operations(api)
     urls = catalog.gateway_urls(api)
     sample_base = urls[0].url if urls else catalog.tryout_base_url(api)
@@ -60,14 +62,15 @@ def detail_context(request: HttpRequest, api, form: SubscribeForm | None = None)
     }
 
 
-def subscription_context(request: HttpRequest, api, form: SubscribeForm | None = None) -> dict:
+def subscription_context(request: PortalRequest, api, form: SubscribeForm | None = None) -> dict:
     """What the API page's subscription panel needs, for the signed-in developer."""
     portal = request.portal
     if not portal.can_develop:
         return {"callable": catalog.is_callable(api)}
-    applications = own_applications(request)
+    developer = cast(DeveloperRequest, request)  # may develop: a signed-in member
+    applications = own_applications(developer)
     subscribed = Subscription.objects.filter(api=api, application__in=applications)
-    available = unsubscribed_applications(request, api)
+    available = unsubscribed_applications(developer, api)
     if form is None and catalog.takes_subscriptions(api):
         form = SubscribeForm(api=api, applications=available)
     return {
@@ -81,6 +84,6 @@ def subscription_context(request: HttpRequest, api, form: SubscribeForm | None =
     }
 
 
-def unsubscribed_applications(request: HttpRequest, api):
+def unsubscribed_applications(request: DeveloperRequest, api):
     """The developer's applications that could still subscribe to this API."""
     return own_applications(request).exclude(subscriptions__api=api)

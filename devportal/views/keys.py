@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
@@ -13,7 +13,7 @@ from core.services import access
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
 from devportal.forms import KeyForm
-from devportal.portal import developer_view
+from devportal.portal import DeveloperRequest, PortalRequest, developer_view
 from devportal.views.applications import detail_context, keyset
 from devportal.views.common import no_store, own_application
 
@@ -22,11 +22,12 @@ TEMPLATE = "devportal/application_detail.html"
 
 @developer_view
 @require_POST
-def generate(request: HttpRequest, app_id: int, key_type: str) -> HttpResponse:
+def generate(request: DeveloperRequest, app_id: int, key_type: str) -> HttpResponse:
     app = own_application(request, app_id)
     if key_type not in EndpointKind.values:
         raise Http404("Unknown key type.")
     form = KeyForm(request.POST, prefix=key_type)
+    shown: KeyForm | None = form  # None: a fresh form after a key was issued
     revealed = None
     if form.is_valid():
         try:
@@ -40,14 +41,14 @@ def generate(request: HttpRequest, app_id: int, key_type: str) -> HttpResponse:
         except TollgateError as exc:
             apply_errors(form, exc)
         else:
-            form = None
-    side = keyset(app, key_type, form=form, revealed=revealed)
+            shown = None
+    side = keyset(app, key_type, form=shown, revealed=revealed)
     return _render_side(request, app, side)
 
 
 @developer_view
 @require_POST
-def revoke(request: HttpRequest, app_id: int, key_id: int) -> HttpResponse:
+def revoke(request: DeveloperRequest, app_id: int, key_id: int) -> HttpResponse:
     app = own_application(request, app_id)
     key = get_object_or_404(ApiKey, pk=key_id, application=app)
     access.revoke_key(key=key, actor=request.user)
@@ -59,7 +60,7 @@ def revoke(request: HttpRequest, app_id: int, key_id: int) -> HttpResponse:
 
 @developer_view
 @require_POST
-def regenerate(request: HttpRequest, app_id: int, key_id: int) -> HttpResponse:
+def regenerate(request: DeveloperRequest, app_id: int, key_id: int) -> HttpResponse:
     app = own_application(request, app_id)
     key = get_object_or_404(ApiKey, pk=key_id, application=app, revoked_at__isnull=True)
     revealed = access.regenerate_key(key=key, actor=request.user)
@@ -67,7 +68,7 @@ def regenerate(request: HttpRequest, app_id: int, key_id: int) -> HttpResponse:
     return _render_side(request, app, keyset(app, key.key_type, revealed=revealed))
 
 
-def _render_side(request: HttpRequest, app, side: dict) -> HttpResponse:
+def _render_side(request: PortalRequest, app, side: dict) -> HttpResponse:
     """The key list of one side; the whole page without htmx (a new key is shown in place,
     never carried through a redirect or the session)."""
     context = detail_context(request, app, **{side["key_type"]: side})

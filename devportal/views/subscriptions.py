@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
@@ -14,7 +14,7 @@ from core.web.forms import apply_errors
 from core.web.rendering import render_page
 from devportal import catalog
 from devportal.forms import SubscribeForm
-from devportal.portal import developer_view
+from devportal.portal import DeveloperRequest, developer_view
 from devportal.views.applications import detail_context
 from devportal.views.catalog import detail_context as api_context
 from devportal.views.catalog import unsubscribed_applications
@@ -23,11 +23,12 @@ from devportal.views.common import own_applications
 
 @developer_view
 @require_POST
-def subscribe(request: HttpRequest, api_uuid) -> HttpResponse:
+def subscribe(request: DeveloperRequest, api_uuid) -> HttpResponse:
     api = catalog.get_visible_api(request.portal.tenant, api_uuid)
     form = SubscribeForm(
         request.POST, api=api, applications=unsubscribed_applications(request, api)
     )
+    shown: SubscribeForm | None = form  # None: a fresh form after a subscription
     if not catalog.takes_subscriptions(api):
         form.add_error(
             None,
@@ -44,18 +45,18 @@ def subscribe(request: HttpRequest, api_uuid) -> HttpResponse:
             messages.success(request, f"{app.name} is subscribed to {api.name} with {plan.name}.")
             if not request.htmx:
                 return redirect("devportal:api-detail", api_uuid=api.uuid)
-            form = None
+            shown = None
     return render_page(
         request,
         "devportal/api_detail.html",
-        api_context(request, api, form),
+        api_context(request, api, shown),
         partial="subscriptions",
     )
 
 
 @developer_view
 @require_POST
-def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
+def unsubscribe(request: DeveloperRequest, subscription_id: int) -> HttpResponse:
     sub = get_object_or_404(
         Subscription.objects.select_related("application", "api"),
         pk=subscription_id,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from core.web.rendering import render_page
 from devportal import usage
-from devportal.portal import developer_view
+from devportal.portal import DeveloperRequest, developer_view
 from devportal.views.common import own_application
 
 
 @developer_view
-def application_usage(request: HttpRequest, app_id: int) -> HttpResponse:
+def application_usage(request: DeveloperRequest, app_id: int) -> HttpResponse:
     app = own_application(request, app_id)
     range_key = request.GET.get("range", usage.DEFAULT_RANGE)
     if range_key not in usage.RANGES:

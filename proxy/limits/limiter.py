@@ -140,7 +140,7 @@ class Limiter:
             if delta:
                 adjustments.append(Adjustment(take.counter, taken.window_start, delta))
                 taken.used = max(0, taken.used + delta)
-        if adjustments:
+        if adjustments and decision._store is not None:
             await self._counters.adjust(decision._store, adjustments)
 
 

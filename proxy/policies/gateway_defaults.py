@@ -74,9 +74,18 @@ def parse_gateway_settings(raw: Any) -> tuple[GatewayDefaults, FieldErrors]:
     unknown = sorted(set(raw) - TOP_LEVEL)
     if unknown:
         errors["gateway_settings"] = [f"Unknown setting {name!r}." for name in unknown]
-    texts = {name: _text(raw.get(name), name, errors) for name in TEXT_FIELDS}
-    parameters = _parameters(raw.get("parameters"), errors)
-    return GatewayDefaults(**texts, **parameters), errors
+    system_prompt, prefill = (_text(raw.get(name), name, errors) for name in TEXT_FIELDS)
+    parameter = _parameters(raw.get("parameters"), errors).get
+    defaults = GatewayDefaults(
+        system_prompt=system_prompt,
+        assistant_prefill=prefill,
+        model=parameter("model"),
+        temperature=parameter("temperature"),
+        top_p=parameter("top_p"),
+        max_tokens=parameter("max_tokens"),
+        stop=parameter("stop"),
+    )
+    return defaults, errors
 
 
 def _text(value: Any, name: str, errors: FieldErrors) -> str:

@@ -42,7 +42,8 @@ class CustomDriver:
             payload = loads_or_none(self.call.body)
         model = self.paths.request_model(payload, self.call.headers)
         if not model and "request_model" not in self.paths.sources and isinstance(payload, dict):
-            model = payload.get("model") if isinstance(payload.get("model"), str) else ""
+            named = payload.get("model")
+            model = named if isinstance(named, str) else ""
         return model
 
     def parse_response(self, status: int, body: bytes) -> Translated:

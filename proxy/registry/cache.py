@@ -11,6 +11,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Final, Literal
 
 from proxy.config import ProxyConfig
 from proxy.contract import DeploymentSnapshot, KeySnapshot
@@ -20,7 +22,14 @@ from proxy.registry.live import LiveDeployment
 
 log = logging.getLogger("proxy.registry")
 KeyFetcher = Callable[[str], Awaitable[bytes | str | None]]
-_FAILED = object()
+
+
+class _Lookup(Enum):
+    FAILED = "failed"  # the store could not answer (unlike None: it answered "no such key")
+
+
+_FAILED: Final = _Lookup.FAILED
+KeyLookup = KeySnapshot | None | Literal[_Lookup.FAILED]
 
 
 class Registry:
@@ -33,7 +42,7 @@ class Registry:
         self.max_route_depth = 1
         self._keys: dict[str, KeySnapshot] = {}
         self._missing: dict[str, float] = {}
-        self._inflight: dict[str, asyncio.Future] = {}
+        self._inflight: dict[str, asyncio.Future[KeyLookup]] = {}
         self._key_epoch = 0
         self.fetch_key: KeyFetcher | None = None
         self.ready = False
@@ -112,9 +121,9 @@ class Registry:
             raise GatewayError(REGISTRY_UNAVAILABLE)
         return result
 
-    async def _fetch(self, digest: str) -> KeySnapshot | None | object:
+    async def _fetch(self, digest: str) -> KeyLookup:
         epoch = self._key_epoch
-        future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[KeyLookup] = asyncio.get_running_loop().create_future()
         self._inflight[digest] = future
         try:
             result = await self._load_key(digest)
@@ -127,7 +136,7 @@ class Registry:
             if not future.done():
                 future.set_result(_FAILED)
 
-    async def _load_key(self, digest: str) -> KeySnapshot | None | object:
+    async def _load_key(self, digest: str) -> KeyLookup:
         assert self.fetch_key is not None, "a registry store must be started first"
         try:
             raw = await self.fetch_key(digest)

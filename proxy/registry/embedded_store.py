@@ -25,7 +25,7 @@ class EmbeddedRegistryStore:
         self._registry = registry
         self._interval = config.registry_poll_interval
         self._last_version = -1
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         registry.fetch_key = self.fetch_key
 
     async def start(self) -> None:

@@ -39,7 +39,7 @@ class RedisRegistryStore:
     def __init__(self, url: str, registry: Registry) -> None:
         self._redis = open_redis(url)
         self._registry = registry
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         registry.fetch_key = self.fetch_key
 
     async def start(self) -> None:
@@ -52,7 +52,7 @@ class RedisRegistryStore:
                 await self._task
         await self._redis.aclose()
 
-    async def fetch_key(self, digest: str) -> bytes | None:
+    async def fetch_key(self, digest: str) -> bytes | str | None:
         return await self._redis.get(KEY_PREFIX + digest)
 
     async def _listen_forever(self) -> None:
@@ -88,12 +88,9 @@ class RedisRegistryStore:
     async def _reload_all(self) -> None:
         self._registry.evict_all_keys()
         entries = await self._redis.hgetall(DEPLOYMENT_HASH)
+        by_key = {_text(field): body for field, body in entries.items()}
         self._registry.replace_deployments(
-            {
-                field.decode(): body
-                for field, body in entries.items()
-                if self._registry.serves(field.decode())
-            }
+            {key: body for key, body in by_key.items() if self._registry.serves(key)}
         )
 
     async def _apply(self, raw: bytes) -> None:
@@ -110,3 +107,7 @@ class RedisRegistryStore:
                 self._registry.put_deployment(key, await self._redis.hget(DEPLOYMENT_HASH, key))
         elif kind == "all":
             await self._reload_all()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from proxy.config import ProxyConfig
 from proxy.dbapi import Database
 from proxy.usage.event import COLUMNS, UsageEvent
@@ -29,7 +31,7 @@ class DatabaseUsageSink(BatchingSink):
         await self._db.close()
 
 
-def _row(event: UsageEvent, sqlite: bool) -> tuple:
+def _row(event: UsageEvent, sqlite: bool) -> tuple[Any, ...]:
     row = [getattr(event, column) for column in COLUMNS]
     if sqlite:  # Django keeps naive UTC text on SQLite: "YYYY-MM-DD HH:MM:SS.ffffff"
         row[1] = f"{event.ts[:10]} {event.ts[11:26]}"

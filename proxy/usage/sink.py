@@ -20,7 +20,7 @@ class BatchingSink:
         self._interval = interval
         self._buffer_limit = buffer_limit
         self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._failing = False
 
     def emit(self, event: UsageEvent) -> None:

@@ -36,7 +36,9 @@ class ApiSerializer(serializers.ModelSerializer):
     vendor_version = serializers.CharField(source="vendor_version.version", read_only=True)
     route = serializers.CharField(source="resolved_context", read_only=True)
     endpoints = EndpointSerializer(many=True, read_only=True)
-    allowed_plans = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    allowed_plans: serializers.PrimaryKeyRelatedField[Plan] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = AiApi
@@ -90,7 +92,7 @@ class LifecycleSerializer(serializers.Serializer):
 
     @extend_schema_field(LifecycleEventSerializer(many=True))
     def get_history(self, api) -> list[dict]:
-        return LifecycleEventSerializer(selectors.lifecycle_history(api), many=True).data
+        return list(LifecycleEventSerializer(selectors.lifecycle_history(api), many=True).data)
 
 
 def public_endpoint(endpoint: dict | None) -> dict | None:
@@ -145,7 +147,8 @@ class DeploymentSerializer(serializers.ModelSerializer):
 
 class ApiCreateInput(StrictSerializer):
     name = serializers.CharField(max_length=100)
-    context = serializers.CharField(max_length=200)
+    # A declared field: DRF's metaclass moves it off the class, so it may shadow Field.context.
+    context = serializers.CharField(max_length=200)  # type: ignore[assignment]
     version = serializers.CharField(max_length=30)
     vendor = serializers.SlugField(help_text="Vendor slug, e.g. openai, azure-openai, mistral.")
     vendor_version = serializers.CharField(
@@ -188,7 +191,10 @@ class ApiUpdateInput(StrictSerializer):
     def __init__(self, *args, tenant=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if tenant is not None:  # None only while the schema is generated
-            self.fields["allowed_plans"].child_relation.queryset = selectors.plans(tenant)
+            plans = self.fields["allowed_plans"]
+            assert isinstance(plans, serializers.ManyRelatedField)
+            # django-stubs types RelatedField.queryset as a manager descriptor, not a value
+            plans.child_relation.queryset = selectors.plans(tenant)  # type: ignore[arg-type]
 
 
 class EndpointInput(StrictSerializer):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from core.analytics import GroupBy, UsageQuery, usage_report
 from core.models import AiApi
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.charts import DEFAULT_RANGE, RANGES, build_charts, top_rows
 from publisher.forms import RangeForm
 from publisher.views.common import api_view
@@ -26,7 +27,7 @@ def _query(api: AiApi, range_key: str, group_by: GroupBy | None = None) -> Usage
 
 
 @api_view("api.analytics")
-def analytics(request: HttpRequest, api: AiApi) -> HttpResponse:
+def analytics(request: MemberRequest, api: AiApi) -> HttpResponse:
     form = RangeForm(request.GET or None)
     range_key = form.cleaned_data["range"] if form.is_valid() else DEFAULT_RANGE
     time_range = RANGES[range_key]

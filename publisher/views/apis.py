@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from core.models import AiApi, LifecycleState
 from core.operations import offered_operations
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.gateway import gateway_urls
 from publisher.views.common import api_view, portal_view
 
 PAGE_SIZE = 25
 
 
-def search_apis(request: HttpRequest, query: str, state: str):
+def search_apis(request: MemberRequest, query: str, state: str):
     apis = request.tenant.apis.select_related("vendor_version__vendor")
     if query:
         apis = apis.filter(
@@ -31,7 +32,7 @@ def search_apis(request: HttpRequest, query: str, state: str):
 
 
 @portal_view("api.view")
-def api_list(request: HttpRequest) -> HttpResponse:
+def api_list(request: MemberRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     state = request.GET.get("state", "")
     page = Paginator(search_apis(request, query, state), PAGE_SIZE).get_page(
@@ -49,7 +50,7 @@ def api_list(request: HttpRequest) -> HttpResponse:
 
 
 @api_view("api.view")
-def overview(request: HttpRequest, api: AiApi) -> HttpResponse:
+def overview(request: MemberRequest, api: AiApi) -> HttpResponse:
     context = {
         "api": api,
         "section": "overview",

@@ -7,10 +7,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.permissions import PERMISSIONS, can
+from core.web.requests import MemberRequest
 
 View = Callable[..., HttpResponse]
 
@@ -20,7 +21,7 @@ def roles_needed(permission: str) -> str:
     return " or ".join([*roles, "admin"]) if roles else "admin"
 
 
-def forbidden(request: HttpRequest, permission: str) -> HttpResponse:
+def forbidden(request: MemberRequest, permission: str) -> HttpResponse:
     context = {"permission": permission, "roles_needed": roles_needed(permission)}
     return render(request, "publisher/forbidden.html", context, status=403)
 
@@ -31,7 +32,7 @@ def portal_view(permission: str = "api.view") -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: MemberRequest, *args, **kwargs) -> HttpResponse:
             if not can(request.membership, permission):
                 return forbidden(request, permission)
             return view(request, *args, **kwargs)
@@ -47,7 +48,7 @@ def api_view(permission: str = "api.view") -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @portal_view("api.view")
         @wraps(view)
-        def wrapped(request: HttpRequest, api_uuid, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: MemberRequest, api_uuid, *args, **kwargs) -> HttpResponse:
             api = get_object_or_404(
                 request.tenant.apis.select_related("vendor_version__vendor"), uuid=api_uuid
             )
@@ -60,12 +61,12 @@ def api_view(permission: str = "api.view") -> Callable[[View], View]:
     return decorator
 
 
-def require_perm(request: HttpRequest, permission: str) -> HttpResponse | None:
+def require_perm(request: MemberRequest, permission: str) -> HttpResponse | None:
     """A 403 response when the member lacks the permission, else None."""
     return None if can(request.membership, permission) else forbidden(request, permission)
 
 
-def finish(request: HttpRequest, message: str, url: str) -> HttpResponse | None:
+def finish(request: MemberRequest, message: str, url: str) -> HttpResponse | None:
     """Record the confirmation; a plain form post redirects, an htmx one re-renders (None)."""
     messages.success(request, message)
     return None if request.htmx else redirect(url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -12,6 +12,7 @@ from core.models import VendorVersion
 from core.services import apis as api_services
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import ApiDetailsForm, ProviderForm, vendors_for
 from publisher.views.common import portal_view, status_of
 
@@ -19,7 +20,7 @@ PROVIDER_TEMPLATE = "publisher/create_provider.html"
 
 
 @portal_view("api.create")
-def choose_provider(request: HttpRequest) -> HttpResponse:
+def choose_provider(request: MemberRequest) -> HttpResponse:
     """Step 1. Submitting both choices moves to step 2; choosing a provider lists its versions."""
     wants_next = "next" in request.GET
     if wants_next:
@@ -34,7 +35,7 @@ def choose_provider(request: HttpRequest) -> HttpResponse:
     return render_page(request, PROVIDER_TEMPLATE, context, partial="versions", status=status)
 
 
-def _chosen_version(request: HttpRequest) -> VendorVersion | None:
+def _chosen_version(request: MemberRequest) -> VendorVersion | None:
     version_id = request.POST.get("vendor_version") or request.GET.get("vendor_version", "")
     if not str(version_id).isdigit():
         return None
@@ -43,7 +44,7 @@ def _chosen_version(request: HttpRequest) -> VendorVersion | None:
 
 
 @portal_view("api.create")
-def enter_details(request: HttpRequest) -> HttpResponse:
+def enter_details(request: MemberRequest) -> HttpResponse:
     """Step 2: name, context, version and the endpoint prefilled from the provider."""
     vendor_version = _chosen_version(request)
     if vendor_version is None:

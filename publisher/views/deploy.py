@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
 from core.errors import TollgateError
@@ -15,6 +15,7 @@ from core.permissions import can
 from core.registry.compiler import freeze_config
 from core.services import deployments as deploy_services
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import DeployForm, RevisionForm
 from publisher.views.common import api_view, finish, forbidden
 
@@ -28,11 +29,11 @@ class RevisionRow:
     is_latest: bool = False
 
 
-def _revision(api: AiApi, request: HttpRequest) -> Revision:
+def _revision(api: AiApi, request: MemberRequest) -> Revision:
     return get_object_or_404(api.revisions, pk=request.POST.get("revision", "").strip() or 0)
 
 
-def _create(request: HttpRequest, api: AiApi) -> str:
+def _create(request: MemberRequest, api: AiApi) -> str:
     form = RevisionForm(request.POST)
     if not form.is_valid():
         raise TollgateError("The description is too long (300 characters at most).")
@@ -42,7 +43,7 @@ def _create(request: HttpRequest, api: AiApi) -> str:
     return f"Created revision {revision.number}."
 
 
-def _deploy(request: HttpRequest, api: AiApi) -> str:
+def _deploy(request: MemberRequest, api: AiApi) -> str:
     revision = _revision(api, request)
     form = DeployForm(request.POST, tenant=request.tenant)
     if not form.is_valid():
@@ -52,7 +53,7 @@ def _deploy(request: HttpRequest, api: AiApi) -> str:
     return f"Deployed revision {revision.number} to {environment.name}."
 
 
-def _undeploy(request: HttpRequest, api: AiApi) -> str:
+def _undeploy(request: MemberRequest, api: AiApi) -> str:
     deployment = get_object_or_404(
         api.deployments.select_related("environment", "revision"),
         pk=request.POST.get("deployment", "").strip() or 0,
@@ -61,13 +62,13 @@ def _undeploy(request: HttpRequest, api: AiApi) -> str:
     return f"Undeployed revision {deployment.revision.number} from {deployment.environment.name}."
 
 
-def _delete(request: HttpRequest, api: AiApi) -> str:
+def _delete(request: MemberRequest, api: AiApi) -> str:
     revision = _revision(api, request)
     deploy_services.delete_revision(revision=revision, actor=request.user)
     return f"Deleted revision {revision.number}."
 
 
-ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, AiApi], str]]] = {
+ACTIONS: dict[str, tuple[str, Callable[[MemberRequest, AiApi], str]]] = {
     "create": ("api.revision", _create),
     "deploy": ("api.deploy", _deploy),
     "undeploy": ("api.deploy", _undeploy),
@@ -85,7 +86,7 @@ def _rows(api: AiApi, deployments: list[Deployment]) -> list[RevisionRow]:
     return rows
 
 
-def _context(request: HttpRequest, api: AiApi) -> dict:
+def _context(request: MemberRequest, api: AiApi) -> dict:
     deployments = list(api.deployments.select_related("environment", "revision", "deployed_by"))
     rows = _rows(api, deployments)
     latest = rows[0].revision if rows else None
@@ -104,12 +105,13 @@ def _context(request: HttpRequest, api: AiApi) -> dict:
 
 
 @api_view("api.view")
-def deploy(request: HttpRequest, api: AiApi) -> HttpResponse:
+def deploy(request: MemberRequest, api: AiApi) -> HttpResponse:
     status = 200
     if request.method == "POST":
-        permission, action = ACTIONS.get(request.POST.get("action", ""), (None, None))
-        if action is None:
+        chosen = ACTIONS.get(request.POST.get("action", ""))
+        if chosen is None:
             return render_page(request, TEMPLATE, _context(request, api), status=400)
+        permission, action = chosen
         if not can(request.membership, permission):
             return forbidden(request, permission)
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from core.errors import TollgateError
@@ -14,6 +14,7 @@ from core.services import apis as api_services
 from core.services.apis import UNCHANGED
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import EndpointForm
 from publisher.views.common import api_view, finish, require_perm, status_of
 
@@ -73,7 +74,7 @@ def _cards(api: AiApi, posted: EndpointForm | None = None) -> list[EndpointCard]
     return cards
 
 
-def _save(request: HttpRequest, api: AiApi, kind: str, form: EndpointForm) -> str:
+def _save(request: MemberRequest, api: AiApi, kind: str, form: EndpointForm) -> str:
     data = form.cleaned_data
     credential = UNCHANGED
     if data["clear_credential"]:
@@ -95,7 +96,7 @@ def _save(request: HttpRequest, api: AiApi, kind: str, form: EndpointForm) -> st
     return f"Saved the {kind} endpoint{key_change}."
 
 
-def _handle_post(request: HttpRequest, api: AiApi) -> tuple[str | None, EndpointForm | None]:
+def _handle_post(request: MemberRequest, api: AiApi) -> tuple[str | None, EndpointForm | None]:
     """Returns (confirmation, form with errors or None)."""
     kind = request.POST.get("kind", "")
     if kind not in EndpointKind.values:
@@ -114,7 +115,7 @@ def _handle_post(request: HttpRequest, api: AiApi) -> tuple[str | None, Endpoint
 
 
 @api_view("api.view")
-def endpoints(request: HttpRequest, api: AiApi) -> HttpResponse:
+def endpoints(request: MemberRequest, api: AiApi) -> HttpResponse:
     form = None
     if request.method == "POST":
         if denied := require_perm(request, "api.update"):

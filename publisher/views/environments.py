@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from core import selectors
@@ -12,6 +12,7 @@ from core.models import GatewayEnvironment
 from core.services import tenants as tenant_services
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import EnvironmentForm
 from publisher.views.common import portal_view, status_of
 
@@ -19,7 +20,7 @@ FIELDS = ("slug", "name", "description", "gateway_url")
 
 
 def _save(
-    request: HttpRequest, form: EnvironmentForm, environment: GatewayEnvironment | None
+    request: MemberRequest, form: EnvironmentForm, environment: GatewayEnvironment | None
 ) -> GatewayEnvironment | None:
     try:
         return tenant_services.save_environment(
@@ -34,7 +35,7 @@ def _save(
 
 
 @portal_view("tenant.manage")
-def environment_list(request: HttpRequest) -> HttpResponse:
+def environment_list(request: MemberRequest) -> HttpResponse:
     form = EnvironmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (env := _save(request, form, None)):
         messages.success(request, f"Created the gateway environment {env.name}.")
@@ -46,7 +47,7 @@ def environment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _delete(request: HttpRequest, environment: GatewayEnvironment) -> HttpResponse:
+def _delete(request: MemberRequest, environment: GatewayEnvironment) -> HttpResponse:
     try:
         tenant_services.delete_environment(environment=environment, actor=request.user)
     except TollgateError as exc:
@@ -57,7 +58,7 @@ def _delete(request: HttpRequest, environment: GatewayEnvironment) -> HttpRespon
 
 
 @portal_view("tenant.manage")
-def environment_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def environment_edit(request: MemberRequest, slug: str) -> HttpResponse:
     environment = get_object_or_404(selectors.environments(request.tenant), slug=slug)
     if request.method == "POST" and request.POST.get("action") == "delete":
         return _delete(request, environment)

@@ -3,7 +3,7 @@ prompt, assistant prefill, default parameters and whether requests may override 
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from core.errors import TollgateError
 from core.models import AiApi
@@ -11,12 +11,13 @@ from core.permissions import can
 from core.services import apis as api_services
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
-from proxy.policies.apply_defaults import shapes_understood, slug_of
+from core.web.requests import MemberRequest
+from proxy.public import shapes_understood, slug_of
 from publisher.gateway_forms import GatewayForm
 from publisher.views.common import api_view, finish, require_perm, status_of
 
 
-def _save(request: HttpRequest, api: AiApi, form: GatewayForm) -> bool:
+def _save(request: MemberRequest, api: AiApi, form: GatewayForm) -> bool:
     try:
         api_services.update_api(
             api=api,
@@ -32,7 +33,7 @@ def _save(request: HttpRequest, api: AiApi, form: GatewayForm) -> bool:
 
 
 @api_view("api.view")
-def gateway(request: HttpRequest, api: AiApi) -> HttpResponse:
+def gateway(request: MemberRequest, api: AiApi) -> HttpResponse:
     form = GatewayForm(initial=GatewayForm.initial_for(api))
     if request.method == "POST":
         if denied := require_perm(request, "api.update"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from core.errors import TollgateError
 from core.models import AiApi, LifecycleState
@@ -13,11 +13,12 @@ from core.permissions import can
 from core.services import lifecycle as lifecycle_services
 from core.services.lifecycle import ACTION_NAMES, DESTRUCTIVE, allowed_transitions
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import LifecycleForm
 from publisher.views.common import api_view, finish, forbidden
 
 TEMPLATE = "publisher/api_lifecycle.html"
-CONSEQUENCES = {
+CONSEQUENCES: dict[str, str] = {
     LifecycleState.PUBLISHED: "Developers see it in the developer portal and may subscribe.",
     LifecycleState.PROTOTYPED: "Developers may try it out before it is published.",
     LifecycleState.CREATED: "It leaves the developer portal; deployed revisions stop serving.",
@@ -45,7 +46,7 @@ def transitions_from(state: str) -> list[Transition]:
     return sorted(transitions, key=lambda t: (t.to_state != "PUBLISHED", t.destructive, t.label))
 
 
-def _context(request: HttpRequest, api: AiApi, confirm: Transition | None = None) -> dict:
+def _context(request: MemberRequest, api: AiApi, confirm: Transition | None = None) -> dict:
     return {
         "api": api,
         "section": "lifecycle",
@@ -57,7 +58,7 @@ def _context(request: HttpRequest, api: AiApi, confirm: Transition | None = None
     }
 
 
-def _change(request: HttpRequest, api: AiApi, form: LifecycleForm) -> tuple[dict, int] | None:
+def _change(request: MemberRequest, api: AiApi, form: LifecycleForm) -> tuple[dict, int] | None:
     """Applies the transition; returns (context, status) when the page must be shown again."""
     to_state = form.cleaned_data["to_state"]
     wanted = next(
@@ -76,7 +77,7 @@ def _change(request: HttpRequest, api: AiApi, form: LifecycleForm) -> tuple[dict
 
 
 @api_view("api.view")
-def lifecycle(request: HttpRequest, api: AiApi) -> HttpResponse:
+def lifecycle(request: MemberRequest, api: AiApi) -> HttpResponse:
     context, status = None, 200
     if request.method == "POST":
         if not can(request.membership, "api.lifecycle"):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from core import selectors
@@ -15,6 +15,7 @@ from core.models import Membership
 from core.services import tenants as tenant_services
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import InviteForm, RolesForm
 from publisher.views.common import finish, portal_view
 
@@ -27,7 +28,7 @@ class MemberRow:
     form: RolesForm
 
 
-def _rows(request: HttpRequest, posted: RolesForm | None = None) -> list[MemberRow]:
+def _rows(request: MemberRequest, posted: RolesForm | None = None) -> list[MemberRow]:
     rows = []
     for membership in selectors.members(request.tenant):
         prefix = f"m{membership.user_id}"
@@ -40,7 +41,7 @@ def _rows(request: HttpRequest, posted: RolesForm | None = None) -> list[MemberR
     return rows
 
 
-def _send_invitation(request: HttpRequest, form: InviteForm) -> str:
+def _send_invitation(request: MemberRequest, form: InviteForm) -> str:
     invitation, token = tenant_services.invite(
         tenant=request.tenant, actor=request.user, **form.cleaned_data
     )
@@ -57,7 +58,7 @@ def _send_invitation(request: HttpRequest, form: InviteForm) -> str:
     return link
 
 
-def _member(request: HttpRequest) -> Membership:
+def _member(request: MemberRequest) -> Membership:
     user_id = request.POST.get("member", "")
     if not user_id.isdigit():
         raise NotFound("Member not found.")
@@ -74,7 +75,7 @@ class Outcome:
     done: str = ""
 
 
-def _invite(request: HttpRequest, outcome: Outcome) -> None:
+def _invite(request: MemberRequest, outcome: Outcome) -> None:
     form = outcome.invite_form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -86,7 +87,7 @@ def _invite(request: HttpRequest, outcome: Outcome) -> None:
     outcome.status = 400
 
 
-def _roles(request: HttpRequest, outcome: Outcome) -> None:
+def _roles(request: MemberRequest, outcome: Outcome) -> None:
     membership = _member(request)
     form = RolesForm(request.POST, prefix=f"m{membership.user_id}")
     if form.is_valid():
@@ -98,7 +99,7 @@ def _roles(request: HttpRequest, outcome: Outcome) -> None:
         outcome.roles_form, outcome.status = form, 400
 
 
-def _remove(request: HttpRequest, outcome: Outcome) -> None:
+def _remove(request: MemberRequest, outcome: Outcome) -> None:
     membership = _member(request)
     if request.POST.get("confirmed") != "1":
         outcome.confirm_remove = membership
@@ -111,7 +112,7 @@ ACTIONS = {"invite": _invite, "roles": _roles, "remove": _remove}
 
 
 @portal_view("tenant.manage")
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MemberRequest) -> HttpResponse:
     outcome = Outcome(InviteForm())
     if request.method == "POST":
         action = ACTIONS.get(request.POST.get("action", ""))

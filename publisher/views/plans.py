@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from core import selectors
@@ -13,11 +13,12 @@ from core.services import tenants as tenant_services
 from core.services.tenants import PLAN_FIELDS
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import PlanForm
 from publisher.views.common import portal_view, status_of
 
 
-def _save(request: HttpRequest, form: PlanForm, plan: Plan | None) -> Plan | None:
+def _save(request: MemberRequest, form: PlanForm, plan: Plan | None) -> Plan | None:
     try:
         return tenant_services.save_plan(
             tenant=request.tenant, actor=request.user, plan=plan, **form.cleaned_data
@@ -28,7 +29,7 @@ def _save(request: HttpRequest, form: PlanForm, plan: Plan | None) -> Plan | Non
 
 
 @portal_view("tenant.manage")
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: MemberRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (plan := _save(request, form, None)):
         messages.success(request, f"Created the plan {plan.name}.")
@@ -38,7 +39,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view("tenant.manage")
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: MemberRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(selectors.plans(request.tenant), pk=plan_id)
     if request.method == "POST" and request.POST.get("action") == "delete":
         try:

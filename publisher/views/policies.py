@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from core.errors import TollgateError
 from core.models import AiApi, EndpointKind
@@ -10,11 +10,12 @@ from core.permissions import can
 from core.services import apis as api_services
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.forms import PoliciesForm
 from publisher.views.common import api_view, finish, require_perm, status_of
 
 
-def _save(request: HttpRequest, api: AiApi, form: PoliciesForm) -> bool:
+def _save(request: MemberRequest, api: AiApi, form: PoliciesForm) -> bool:
     try:
         api_services.update_api(
             api=api,
@@ -30,7 +31,7 @@ def _save(request: HttpRequest, api: AiApi, form: PoliciesForm) -> bool:
 
 
 @api_view("api.view")
-def policies(request: HttpRequest, api: AiApi) -> HttpResponse:
+def policies(request: MemberRequest, api: AiApi) -> HttpResponse:
     form = PoliciesForm(initial=PoliciesForm.initial_for(api), tenant=request.tenant)
     if request.method == "POST":
         if denied := require_perm(request, "api.update"):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
 from core.models import AiApi, SubscriptionStatus
 from core.permissions import can
 from core.services import access as access_services
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.views.common import api_view, finish, forbidden
 
-VERBS = {
+VERBS: dict[str, str] = {
     SubscriptionStatus.ACTIVE: "Unblocked",
     SubscriptionStatus.BLOCKED: "Blocked",
     SubscriptionStatus.PROD_ONLY_BLOCKED: "Blocked production calls of",
@@ -19,7 +20,7 @@ VERBS = {
 
 
 @api_view("api.view")
-def subscriptions(request: HttpRequest, api: AiApi) -> HttpResponse:
+def subscriptions(request: MemberRequest, api: AiApi) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not can(request.membership, "api.subscriptions"):

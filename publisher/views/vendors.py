@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from core import selectors
@@ -16,6 +16,7 @@ from core.models import Vendor, VendorVersion
 from core.services import vendors as vendor_services
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
+from core.web.requests import MemberRequest
 from publisher.vendor_forms import SERVICE_FIELDS, VendorForm, definition_preview
 from publisher.views.common import portal_view, status_of
 
@@ -24,7 +25,7 @@ READ_ONLY = "Built-in vendors are read-only; define a custom vendor instead."
 
 
 @portal_view("tenant.manage")
-def vendor_list(request: HttpRequest) -> HttpResponse:
+def vendor_list(request: MemberRequest) -> HttpResponse:
     vendors = selectors.vendors(request.tenant).annotate(
         api_count=Count("versions__apis", filter=Q(versions__apis__tenant=request.tenant))
     )
@@ -41,7 +42,7 @@ def _report(form: VendorForm, error: TollgateError) -> None:
 
 
 @portal_view("tenant.manage")
-def vendor_create(request: HttpRequest) -> HttpResponse:
+def vendor_create(request: MemberRequest) -> HttpResponse:
     form = VendorForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,19 +66,24 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
 
 def _chosen_version(vendor: Vendor, wanted: str) -> VendorVersion:
     versions = vendor.versions.order_by("-created_at", "-pk")
-    return (versions.filter(version=wanted).first() if wanted else None) or versions.first()
+    chosen = (versions.filter(version=wanted).first() if wanted else None) or versions.first()
+    if chosen is None:  # a vendor is created with its first version
+        raise Http404("This vendor has no version.")
+    return chosen
 
 
-def _save(request: HttpRequest, form: VendorForm, vendor: Vendor) -> str | None:
+def _save(request: MemberRequest, form: VendorForm, vendor: Vendor) -> str | None:
     """The confirmation, or None with the errors on the form."""
+    editing = form.editing
+    assert editing is not None, "the edit page binds the form to the version it shows"
     values = form.service_values()
     version = values.pop("version")
-    is_new = version != form.editing.version
+    is_new = version != editing.version
     if is_new and vendor.versions.filter(version=version).exists():
         form.add_error("version", f"{vendor.name} already has version {version}; open it to edit.")
         return None
     if is_new:  # the service would start from the newest version; the form shows this one
-        values.setdefault("api_definition", form.editing.api_definition)
+        values.setdefault("api_definition", editing.api_definition)
     try:
         vendor_services.update_custom_vendor(
             vendor=vendor, actor=request.user, version=version, **values
@@ -90,7 +96,7 @@ def _save(request: HttpRequest, form: VendorForm, vendor: Vendor) -> str | None:
     return f"Saved {vendor.name} {version}."
 
 
-def _delete(request: HttpRequest, vendor: Vendor, context: dict) -> HttpResponse:
+def _delete(request: MemberRequest, vendor: Vendor, context: dict) -> HttpResponse:
     try:
         vendor_services.delete_custom_vendor(vendor=vendor, actor=request.user)
     except TollgateError as exc:
@@ -103,7 +109,7 @@ def _delete(request: HttpRequest, vendor: Vendor, context: dict) -> HttpResponse
 
 
 @portal_view("tenant.manage")
-def vendor_edit(request: HttpRequest, vendor_id: int) -> HttpResponse:
+def vendor_edit(request: MemberRequest, vendor_id: int) -> HttpResponse:
     vendor = get_object_or_404(selectors.vendors(request.tenant), pk=vendor_id)
     version = _chosen_version(vendor, request.GET.get("version", ""))
     form = VendorForm(request.POST or None, request.FILES or None, editing=version,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.registry import publisher
 from core.registry.store import get_store
-from proxy.contract import DEPLOYMENT, KEY
+from proxy.public import DEPLOYMENT, KEY
 
 KINDS = (DEPLOYMENT, KEY)
 

@@ -63,7 +63,7 @@ def generation_config(chat: ChatRequest) -> dict[str, Any]:
         "presencePenalty": chat.presence_penalty,
         "frequencyPenalty": chat.frequency_penalty,
     }
-    config = {k: v for k, v in pairs.items() if v is not None}
+    config: dict[str, Any] = {k: v for k, v in pairs.items() if v is not None}
     if chat.response_format:
         config["responseMimeType"] = "application/json"
         if chat.response_format.schema:

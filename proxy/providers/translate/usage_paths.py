@@ -74,9 +74,9 @@ class UsagePaths:
         return cls(sources)
 
     def usage(self, data: Any, headers: Mapping[str, str]) -> Usage:
-        counts = [_count(self._read(f, data, headers)) for f in TOKEN_FIELDS]
+        prompt, completion, total = (_count(self._read(f, data, headers)) for f in TOKEN_FIELDS)
         model = self._read("response_model", data, headers)
-        return Usage(*counts, model=model if isinstance(model, str) else "")
+        return Usage(prompt, completion, total, model if isinstance(model, str) else "")
 
     def request_model(self, payload: Any, headers: Mapping[str, str]) -> str:
         model = self._read("request_model", payload, headers)

@@ -1,0 +1,92 @@
+"""What the control plane (core, publisher, devportal) may use of the proxy: this module only.
+
+Everything else under `proxy/` is the data plane's own and may change without notice; an
+import-linter contract (pyproject.toml) fails `make lint` when the control plane imports
+anything of the proxy but this module. To share something new, name it in EXPORTS and in the
+TYPE_CHECKING imports below (a test checks the two agree), and keep it free of Django and of
+the proxy's per-call state.
+
+Names load on first use, so `core.settings` (which reads the env parser and the log
+formatter from here) does not pay for Redis or the tokenizer at every `manage.py` start.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+EXPORTS: dict[str, str] = {
+    # the snapshot contract both planes read and write
+    "contract": "proxy",
+    "DEPLOYMENT": "proxy.contract",
+    "INVALIDATION_CHANNEL": "proxy.contract",
+    "KEY": "proxy.contract",
+    "REDIS_PREFIX": "proxy.contract",
+    # provider-key encryption and API-key digests
+    "KeyRing": "proxy.crypto",
+    "key_digest": "proxy.crypto",
+    # the SSRF rule for upstream URLs
+    "UnsafeUpstream": "proxy.netguard",
+    "check_url": "proxy.netguard",
+    # limit rules: which counters a call spends and their windows, as the proxy computes them
+    "CallIdentity": "proxy.limits",
+    "Counter": "proxy.limits",
+    "LimiterConfig": "proxy.limits",
+    "counters_for": "proxy.limits.rules",
+    "window_start": "proxy.limits.store",
+    # where a custom vendor's token counts are found
+    "validate_usage_paths": "proxy.providers.translate.usage_paths",
+    # the operations an API answers in OpenAI's shape whatever its vendor
+    "unified_operations": "proxy.ingress",
+    # gateway defaults (system prompt, parameters) as the proxy parses and applies them
+    "PARAMETERS": "proxy.policies.gateway_defaults",
+    "parse_gateway_settings": "proxy.policies.gateway_defaults",
+    "shapes_understood": "proxy.policies.apply_defaults",
+    "slug_of": "proxy.policies.apply_defaults",
+    # the env parser, the JSON log formatter, headers that never cross a hop
+    "Env": "proxy.env",
+    "JsonFormatter": "proxy.jsonlog",
+    "logging_config": "proxy.jsonlog",
+    "DROPPED_RESPONSE_HEADERS": "proxy.headers",
+}
+__all__ = sorted(EXPORTS)
+
+if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported on purpose)
+    from proxy import contract as contract
+    from proxy.contract import DEPLOYMENT as DEPLOYMENT
+    from proxy.contract import INVALIDATION_CHANNEL as INVALIDATION_CHANNEL
+    from proxy.contract import KEY as KEY
+    from proxy.contract import REDIS_PREFIX as REDIS_PREFIX
+    from proxy.crypto import KeyRing as KeyRing
+    from proxy.crypto import key_digest as key_digest
+    from proxy.env import Env as Env
+    from proxy.headers import DROPPED_RESPONSE_HEADERS as DROPPED_RESPONSE_HEADERS
+    from proxy.ingress import unified_operations as unified_operations
+    from proxy.jsonlog import JsonFormatter as JsonFormatter
+    from proxy.jsonlog import logging_config as logging_config
+    from proxy.limits import CallIdentity as CallIdentity
+    from proxy.limits import Counter as Counter
+    from proxy.limits import LimiterConfig as LimiterConfig
+    from proxy.limits.rules import counters_for as counters_for
+    from proxy.limits.store import window_start as window_start
+    from proxy.netguard import UnsafeUpstream as UnsafeUpstream
+    from proxy.netguard import check_url as check_url
+    from proxy.policies.apply_defaults import shapes_understood as shapes_understood
+    from proxy.policies.apply_defaults import slug_of as slug_of
+    from proxy.policies.gateway_defaults import PARAMETERS as PARAMETERS
+    from proxy.policies.gateway_defaults import parse_gateway_settings as parse_gateway_settings
+    from proxy.providers.translate.usage_paths import validate_usage_paths as validate_usage_paths
+
+
+def __getattr__(name: str) -> Any:
+    module = EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"proxy.public has no {name!r}; the control plane may use {__all__}")
+    owner = importlib.import_module(module)
+    value = (
+        getattr(owner, name)
+        if hasattr(owner, name)
+        else importlib.import_module(f"{module}.{name}")
+    )
+    globals()[name] = value  # later lookups skip this function
+    return value
