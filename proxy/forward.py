@@ -87,7 +87,7 @@ class Forwarder:
             )
         except TimeoutError:
             raise GatewayError(UPSTREAM_TIMEOUT) from None
-        except aiohttp.ClientConnectorDNSError as exc:
+        except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, RefusedAddress):
                 raise GatewayError(UPSTREAM_ADDRESS_REFUSED, f"{exc.os_error}.") from None
             raise GatewayError(UPSTREAM_UNREACHABLE) from None

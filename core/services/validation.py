@@ -50,16 +50,16 @@ def clean_version(version: str) -> str:
 
 
 def clean_endpoint_url(url: str, *, field: str = "url") -> str:
-    url = url.strip()
+    """The normalised form of an outbound URL (what is stored is what was checked)."""
     try:
-        check_url(
+        normalised = check_url(
             url,
             allow_private=settings.ALLOW_PRIVATE_UPSTREAMS,
             allow_http=settings.ALLOW_HTTP_UPSTREAMS,
         )
     except UnsafeUpstream as exc:
         raise InvalidInput("Unsafe endpoint URL.", fields={field: [f"Refused: {exc}."]}) from None
-    return url.rstrip("/")
+    return normalised.rstrip("/")
 
 
 LIMIT_FIELDS = frozenset(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from core.errors import Conflict, InvalidInput, TollgateError
 from core.models import AuthScheme
@@ -73,17 +72,10 @@ def clean_version_name(version: str) -> str:
 
 
 def clean_base_url(url: str) -> str:
-    url = (url or "").strip()
     if not url:
         raise InvalidInput("Invalid base URL.", fields={"base_url": ["Required."]})
     if len(url) > 500:
         raise InvalidInput("Invalid base URL.", fields={"base_url": ["At most 500 characters."]})
-    parts = urlsplit(url)
-    if parts.query or parts.fragment:
-        raise InvalidInput(
-            "Invalid base URL.",
-            fields={"base_url": ["No query string or fragment: operations are appended to it."]},
-        )
     return clean_endpoint_url(url, field="base_url")
 
 

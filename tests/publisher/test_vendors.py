@@ -120,7 +120,7 @@ def test_create_with_uploaded_definition_and_query_auth(client_as, personas):
     ("overrides", "field", "message"),
     [
         ({"base_url": "ftp://llm.example.com"}, "base_url", "Refused"),
-        ({"base_url": MOCK_URL + "?x=1"}, "base_url", "No query string"),
+        ({"base_url": MOCK_URL + "?x=1"}, "base_url", "no query string"),
         ({"version": "not a version!"}, "version", "Use 1-30 letters"),
         ({"auth_name": "Content-Type"}, "auth_name", "is set by the gateway"),
         ({"auth_name": ""}, "auth_name", "Name the header"),
