@@ -70,7 +70,11 @@ def member(tenant: Tenant, user_id: int) -> Membership:
 
 
 def invitations(tenant: Tenant) -> QuerySet[Invitation]:
-    return tenant.invitations.select_related("invited_by")
+    return tenant.invitations.select_related("invited_by", "accepted_by", "revoked_by")
+
+
+def invitation(tenant: Tenant, invitation_id: int) -> Invitation:
+    return _one(invitations(tenant), "Invitation", pk=invitation_id)
 
 
 def plans(tenant: Tenant) -> QuerySet[Plan]:

@@ -1,60 +1,42 @@
-"""Personal access tokens for scripts: `Authorization: Bearer tgpat_...`."""
+"""Personal access tokens for scripts: `Authorization: Bearer tgpat_...`.
+
+A token is checked for its digest, revocation, expiry and owner; a read-only token may only
+read; a token sees one tenant with the roles it carries; a client address that keeps failing
+is locked out (core.signin). Tokens are managed from a signed-in session, never with a token.
+"""
 
 from __future__ import annotations
 
 import hmac
 
-from django.db import transaction
-from django.utils import timezone
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.signals import user_login_failed
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, permissions
 
-from core.errors import InvalidInput
-from core.models import PersonalAccessToken
-from core.secrets import hash_key, random_text
-from core.services.audit import record
+from core import selectors
+from core.errors import NotFound
+from core.models import Membership, PersonalAccessToken, TokenAccess
+from core.secrets import hash_key
+from core.services.tokens import (
+    PAT_PREFIX,
+    create_token,
+    narrow,
+    note_use,
+    revoke_token,
+    token_prefix,
+)
+from core.signin import TOKEN_CHANNEL
 
-PAT_PREFIX = "tgpat_"
-
-
-@transaction.atomic
-def create_token(*, user, name: str, expires_at=None) -> tuple[PersonalAccessToken, str]:
-    """Create a token; the plaintext is returned once and only its HMAC is stored."""
-    if expires_at and expires_at <= timezone.now():
-        raise InvalidInput("Expiry in the past.", fields={"expires_at": ["Must be in the future."]})
-    lookup = random_text(16)
-    plaintext = PAT_PREFIX + lookup + random_text(32)
-    token = PersonalAccessToken.objects.create(
-        user=user, name=name, lookup=lookup, digest=hash_key(plaintext), expires_at=expires_at
-    )
-    record(
-        tenant=None,
-        actor=user,
-        action="token.create",
-        obj=token,
-        changes={"name": name, "prefix": token_prefix(token)},
-    )
-    return token, plaintext
-
-
-@transaction.atomic
-def revoke_token(*, token: PersonalAccessToken, actor) -> PersonalAccessToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record(
-            tenant=None,
-            actor=actor,
-            action="token.revoke",
-            obj=token,
-            changes={"prefix": token_prefix(token)},
-        )
-    return token
-
-
-def token_prefix(token: PersonalAccessToken) -> str:
-    """The visible start of a token, enough to recognise it in a list."""
-    return PAT_PREFIX + token.lookup[:6]
+__all__ = [
+    "PAT_PREFIX",
+    "PersonalAccessTokenAuthentication",
+    "SessionOnly",
+    "create_token",
+    "membership_of_request",
+    "revoke_token",
+    "token_prefix",
+]
 
 
 class PersonalAccessTokenAuthentication(authentication.BaseAuthentication):
@@ -65,20 +47,66 @@ class PersonalAccessTokenAuthentication(authentication.BaseAuthentication):
         scheme, _, credential = header.partition(" ")
         if scheme != self.keyword or not credential.startswith(PAT_PREFIX):
             return None
+        http_request = request._request
         lookup = credential[len(PAT_PREFIX) : len(PAT_PREFIX) + 16]
+        attempt = {"via": TOKEN_CHANNEL, "token": token_prefix_of(lookup)}
+        if not AxesProxyHandler.is_allowed(http_request, attempt):
+            http_request.axes_locked_out = True  # AxesMiddleware answers with the lockout
+            raise exceptions.AuthenticationFailed("Too many failed attempts.")
         token = PersonalAccessToken.objects.select_related("user").filter(lookup=lookup).first()
-        if token is None or not hmac.compare_digest(token.digest, hash_key(credential)):
-            raise exceptions.AuthenticationFailed("Invalid access token.")
-        now = timezone.now()
-        if token.revoked_at or (token.expires_at and token.expires_at <= now):
-            raise exceptions.AuthenticationFailed("This access token is revoked or expired.")
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("This user is inactive.")
-        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        problem = _problem(token, credential)
+        if problem:
+            _fail(http_request, attempt, token)
+            raise exceptions.AuthenticationFailed(problem)
+        if token.access == TokenAccess.READ and request.method not in permissions.SAFE_METHODS:
+            raise exceptions.PermissionDenied("This token is read-only.")
+        note_use(token)
         return token.user, token
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+def token_prefix_of(lookup: str) -> str:
+    return PAT_PREFIX + lookup[:6]
+
+
+def _problem(token: PersonalAccessToken | None, credential: str) -> str | None:
+    if token is None or not hmac.compare_digest(token.digest, hash_key(credential)):
+        return "Invalid access token."
+    if not token.is_active:
+        return "This access token is revoked or expired."
+    if not token.user.is_active:
+        return "This user is inactive."
+    return None
+
+
+def _fail(http_request, attempt: dict, token: PersonalAccessToken | None) -> None:
+    credentials = dict(attempt)
+    if token is not None:
+        credentials.update(username=token.user.get_username(), user_id=token.user_id)
+    user_login_failed.send(sender=__name__, credentials=credentials, request=http_request)
+
+
+def membership_of_request(request, tenant_slug: str) -> Membership:
+    """The caller's membership in a tenant as their credential sees it: a token reaches only
+    its own tenant (another answers 404, as if it did not exist) with only its roles."""
+    membership = selectors.membership_for(request.user, tenant_slug)
+    if isinstance(request.auth, PersonalAccessToken):
+        narrowed = narrow(membership, request.auth)
+        if narrowed is None:
+            raise NotFound("Tenant not found.")
+        return narrowed
+    return membership
+
+
+class SessionOnly(permissions.BasePermission):
+    """Tokens cannot list, create or revoke tokens: a leaked token cannot mint more."""
+
+    message = "Manage access tokens from a signed-in session, not with a token."
+
+    def has_permission(self, request, view) -> bool:
+        return not isinstance(request.auth, PersonalAccessToken)
 
 
 class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):

@@ -14,7 +14,7 @@ from typing import ClassVar
 from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 
-from core import selectors
+from core.api.auth import membership_of_request
 from core.models import Membership, Tenant
 from core.permissions import require
 
@@ -26,7 +26,7 @@ class TenantRolePermission(permissions.BasePermission):
     """Resolves `view.tenant` / `view.membership` and checks the method's permission."""
 
     def has_permission(self, request: Request, view) -> bool:
-        membership = selectors.membership_for(request.user, view.kwargs["tenant_slug"])
+        membership = membership_of_request(request, view.kwargs["tenant_slug"])
         view.membership, view.tenant = membership, membership.tenant
         method = request.method or "GET"
         method = SAFE_ALIASES.get(method, method)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
 from core import selectors
-from core.api.auth import create_token, revoke_token, token_prefix
+from core.api.auth import SessionOnly, create_token, revoke_token, token_prefix
 from core.api.base import MEMBERS, StrictSerializer, TenantView, parse
-from core.models import PersonalAccessToken
+from core.models import ROLE_VALUES, PersonalAccessToken, Tenant, TokenAccess
 from core.permissions import PERMISSIONS, can
+from core.services.tokens import narrow
 
 
 class MembershipSerializer(serializers.Serializer):
@@ -33,15 +34,37 @@ class MeSerializer(serializers.Serializer):
     tenants = serializers.SerializerMethodField()
 
     def get_tenants(self, user) -> list[dict]:
-        return list(MembershipSerializer(selectors.memberships_of(user), many=True).data)
+        request = self.context.get("request")
+        return list(MembershipSerializer(visible_memberships(request, user), many=True).data)
+
+
+def visible_memberships(request, user) -> list:
+    """The caller's memberships; through a token, only the token's tenant with its roles."""
+    memberships = list(selectors.memberships_of(user))
+    token = getattr(request, "auth", None)
+    if isinstance(token, PersonalAccessToken):
+        return [m for m in (narrow(m, token) for m in memberships) if m is not None]
+    return memberships
 
 
 class TokenSerializer(serializers.ModelSerializer):
     prefix = serializers.SerializerMethodField()
+    tenant = serializers.CharField(source="tenant.slug", help_text="The one tenant it reaches.")
 
     class Meta:
         model = PersonalAccessToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "tenant",
+            "access",
+            "roles",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+        ]
 
     def get_prefix(self, token) -> str:
         return token_prefix(token)
@@ -59,14 +82,34 @@ class NewTokenSerializer(TokenSerializer):
 
 class TokenInput(StrictSerializer):
     name = serializers.CharField(max_length=100)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    tenant = serializers.SlugField(
+        required=False, help_text="Tenant slug; may be left out by a member of one tenant."
+    )
+    access = serializers.ChoiceField(
+        TokenAccess.choices, default=TokenAccess.READ, help_text="read (default) or write."
+    )
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(sorted(ROLE_VALUES)),
+        required=False,
+        min_length=1,
+        help_text="A subset of your roles in the tenant; all of them when left out.",
+    )
+    expires_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Default 90 days from now; at most 365."
+    )
+
+    def validate_tenant(self, slug: str) -> Tenant:
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is None:
+            raise serializers.ValidationError("You are not a member there.")
+        return tenant
 
 
 class MeView(generics.GenericAPIView):
     serializer_class = MeSerializer
 
     def get(self, request):
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(request.user, context={"request": request}).data)
 
 
 class TenantListView(generics.ListAPIView):
@@ -75,7 +118,7 @@ class TenantListView(generics.ListAPIView):
     serializer_class = MembershipSerializer
 
     def get_queryset(self):
-        return selectors.memberships_of(self.request.user)
+        return visible_memberships(self.request, self.request.user)
 
 
 class TenantDetailView(TenantView):
@@ -89,9 +132,11 @@ class TenantDetailView(TenantView):
 
 
 class TokenListView(generics.ListCreateAPIView):
-    """The caller's personal access tokens (`Authorization: Bearer tgpat_…`)."""
+    """The caller's personal access tokens (`Authorization: Bearer tgpat_…`); from a signed-in
+    session only."""
 
     serializer_class = TokenSerializer
+    permission_classes = [permissions.IsAuthenticated, SessionOnly]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -107,6 +152,7 @@ class TokenListView(generics.ListCreateAPIView):
 
 class TokenDetailView(generics.GenericAPIView):
     serializer_class = TokenSerializer
+    permission_classes = [permissions.IsAuthenticated, SessionOnly]
 
     def get(self, request, token_id: int):
         return Response(TokenSerializer(selectors.token(request.user, token_id)).data)

@@ -16,9 +16,11 @@ from core.models import (
     AuditLog,
     GatewayEnvironment,
     Invitation,
+    InvitationState,
     Membership,
     Plan,
 )
+from core.services import invitations as invitation_services
 from core.services import tenants as tenant_services
 
 ROLE_CHOICES = sorted(ROLE_VALUES)
@@ -40,10 +42,25 @@ class RolesInput(StrictSerializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     invited_by = serializers.CharField(source="invited_by.username", default=None)
+    state = serializers.ChoiceField(InvitationState.choices, read_only=True)
+    accepted_by = serializers.CharField(source="accepted_by.username", default=None)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None)
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "roles", "invited_by", "created_at", "expires_at", "accepted_at"]
+        fields = [
+            "id",
+            "email",
+            "roles",
+            "state",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "accepted_by",
+            "revoked_at",
+            "revoked_by",
+        ]
 
 
 class NewInvitationSerializer(InvitationSerializer):
@@ -154,11 +171,28 @@ class InvitationListView(TenantView, generics.ListAPIView):
 
     @extend_schema(request=InvitationInput, responses={201: NewInvitationSerializer})
     def post(self, request, tenant_slug: str):
-        invitation, token = tenant_services.invite(
+        invitation, token = invitation_services.invite(
             tenant=self.tenant, actor=request.user, **parse(InvitationInput, request)
         )
         body = NewInvitationSerializer(invitation, context={"token": token}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailView(TenantView):
+    """One invitation with its state; DELETE revokes it (its link stops working)."""
+
+    serializer_class = InvitationSerializer
+    permission_map = {"GET": "tenant.manage", "DELETE": "tenant.manage"}
+
+    def get(self, request, tenant_slug: str, invitation_id: int):
+        found = selectors.invitation(self.tenant, invitation_id)
+        return Response(InvitationSerializer(found).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, tenant_slug: str, invitation_id: int):
+        found = selectors.invitation(self.tenant, invitation_id)
+        invitation_services.revoke(invitation=found, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PlanListView(TenantView, generics.ListAPIView):

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.api import me, tenant_admin, vendors
+from core.api import me, session, tenant_admin, vendors
 
 app_name = "api"
 
@@ -24,6 +24,11 @@ tenant_routes: list[URLPattern | URLResolver] = [
     path("members/", tenant_admin.MemberListView.as_view(), name="members"),
     path("members/<int:user_id>/", tenant_admin.MemberDetailView.as_view(), name="member"),
     path("invitations/", tenant_admin.InvitationListView.as_view(), name="invitations"),
+    path(
+        "invitations/<int:invitation_id>/",
+        tenant_admin.InvitationDetailView.as_view(),
+        name="invitation",
+    ),
     path("vendors/", vendors.VendorListView.as_view(), name="vendors"),
     path("vendors/<int:vendor_id>/", vendors.VendorDetailView.as_view(), name="vendor"),
     path("audit/", tenant_admin.AuditLogView.as_view(), name="audit"),
@@ -33,6 +38,7 @@ tenant_routes: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("auth/session/", session.SessionView.as_view(), name="session"),
     path("me/", me.MeView.as_view(), name="me"),
     path("me/tokens/", me.TokenListView.as_view(), name="me-tokens"),
     path("me/tokens/<int:token_id>/", me.TokenDetailView.as_view(), name="me-token"),

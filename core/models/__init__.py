@@ -7,6 +7,7 @@ from core.models.access import (
     Subscription,
     SubscriptionStatus,
 )
+from core.models.accounts import Account
 from core.models.apis import (
     AiApi,
     ApiType,
@@ -25,15 +26,18 @@ from core.models.rollups import RollupCursor, UsageRollup
 from core.models.tenants import (
     ROLE_VALUES,
     Invitation,
+    InvitationState,
     Membership,
     PersonalAccessToken,
     Role,
     Tenant,
+    TokenAccess,
 )
 from core.models.usage import UsageEvent
 
 __all__ = [
     "APPLICATION_TIER_LIMITS",
+    "Account",
     "ROLE_VALUES",
     "AiApi",
     "ApiKey",
@@ -47,6 +51,7 @@ __all__ = [
     "EndpointKind",
     "GatewayEnvironment",
     "Invitation",
+    "InvitationState",
     "LifecycleEvent",
     "LifecycleState",
     "Membership",
@@ -60,6 +65,7 @@ __all__ = [
     "Subscription",
     "SubscriptionStatus",
     "Tenant",
+    "TokenAccess",
     "UsageEvent",
     "UsageRollup",
     "Vendor",

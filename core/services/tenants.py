@@ -1,26 +1,20 @@
-"""Tenants, members and roles, invitations, gateway environments and plans."""
+"""Tenants, members and roles, self sign-up, gateway environments and plans."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput
 from core.models import (
     ROLE_VALUES,
     ApiKey,
     GatewayEnvironment,
-    Invitation,
     Membership,
     Plan,
     Tenant,
 )
 from core.registry.triggers import republish_plan_keys
-from core.secrets import hash_key
+from core.services import accounts
 from core.services.audit import record
 
 # WSO2's default subscription tiers.
@@ -40,7 +34,6 @@ PLAN_FIELDS = (
     "unit_seconds",
     "stop_on_quota",
 )
-INVITATION_DAYS = 7
 
 
 @transaction.atomic
@@ -140,65 +133,10 @@ def _keep_an_admin(membership: Membership, *, still_admin: bool) -> None:
 
 
 @transaction.atomic
-def invite(*, tenant: Tenant, email: str, roles: list[str], actor) -> tuple[Invitation, str]:
-    """Create an invitation; returns it with the one-time token for the email link."""
-    token = secrets.token_urlsafe(24)
-    invitation = Invitation.objects.create(
-        tenant=tenant,
-        email=email.strip().lower(),
-        roles=clean_roles(roles),
-        token_digest=hash_key(token),
-        invited_by=actor,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
-    )
-    record(
-        tenant=tenant,
-        actor=actor,
-        action="member.invite",
-        obj=invitation,
-        changes={"email": invitation.email, "roles": invitation.roles},
-    )
-    return invitation, token
-
-
-def find_invitation(token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("tenant")
-        .filter(
-            token_digest=hash_key(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .first()
-    )
-
-
-@transaction.atomic
-def accept_invitation(*, invitation: Invitation, user) -> Membership:
-    membership, created = Membership.objects.get_or_create(
-        tenant=invitation.tenant, user=user, defaults={"roles": invitation.roles}
-    )
-    if not created:
-        membership.roles = sorted(set(membership.roles) | set(invitation.roles))
-        membership.save(update_fields=["roles"])
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
-    record(
-        tenant=invitation.tenant,
-        actor=user,
-        action="member.join",
-        obj=membership,
-        changes={"roles": membership.roles},
-    )
-    return membership
-
-
-@transaction.atomic
 def sign_up(*, tenant: Tenant, username: str, email: str, password: str) -> Membership:
     if not tenant.allow_signup:
         raise InvalidInput(f"{tenant.name} does not allow self sign-up; ask for an invitation.")
-    user_model = get_user_model()
-    if user_model.objects.filter(username=username).exists():
-        raise Conflict("Username taken.", fields={"username": ["This username is taken."]})
-    user = user_model.objects.create_user(username=username, email=email, password=password)
+    user = accounts.create_user(username=username, email=email, password=password)
     membership = Membership.objects.create(tenant=tenant, user=user, roles=["subscriber"])
     record(tenant=tenant, actor=user, action="member.signup", obj=membership)
     return membership

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 
 from core.errors import TollgateError
 from core.models import ApiKey, Application, EndpointKind
 from core.services import access
 from core.web.forms import apply_errors
+from core.web.redirects import safe_next
 from core.web.rendering import render_page
 from devportal.forms import ApplicationForm, KeyForm
 from devportal.portal import DeveloperRequest, PortalRequest, developer_view
@@ -46,9 +47,8 @@ def application_create(request: DeveloperRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, f"Application {app.name} created.")
-            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                return redirect(next_url)
-            return redirect("devportal:application", app_id=app.pk)
+            fallback = reverse("devportal:application", args=[app.pk])
+            return redirect(safe_next(request, next_url, fallback))
     return render_page(
         request,
         "devportal/application_form.html",

@@ -1,4 +1,5 @@
-"""Tenant settings › Members: invite by email link, change roles, remove (admins only)."""
+"""Tenant settings › Members: invite by email link (listed with state, revocable), change
+roles, remove (admins only)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.urls import reverse
 from core import selectors
 from core.errors import NotFound, TollgateError
 from core.models import Membership
+from core.services import invitations as invitation_services
 from core.services import tenants as tenant_services
 from core.web.forms import apply_errors
 from core.web.rendering import render_page
@@ -42,14 +44,14 @@ def _rows(request: MemberRequest, posted: RolesForm | None = None) -> list[Membe
 
 
 def _send_invitation(request: MemberRequest, form: InviteForm) -> str:
-    invitation, token = tenant_services.invite(
+    invitation, token = invitation_services.invite(
         tenant=request.tenant, actor=request.user, **form.cleaned_data
     )
     link = request.build_absolute_uri(reverse("accept-invitation", args=[token]))
     send_mail(
         subject=f"You are invited to {request.tenant.name} on Tollgate",
         message=f"{request.user.username} invited you to {request.tenant.name} as "
-        f"{', '.join(invitation.roles)}.\n\nAccept within {tenant_services.INVITATION_DAYS} "
+        f"{', '.join(invitation.roles)}.\n\nAccept within {invitation_services.INVITATION_DAYS} "
         f"days: {link}\n",
         from_email=None,
         recipient_list=[invitation.email],
@@ -99,6 +101,15 @@ def _roles(request: MemberRequest, outcome: Outcome) -> None:
         outcome.roles_form, outcome.status = form, 400
 
 
+def _revoke_invitation(request: MemberRequest, outcome: Outcome) -> None:
+    invitation_id = request.POST.get("invitation", "")
+    if not invitation_id.isdigit():
+        raise NotFound("Invitation not found.")
+    invitation = selectors.invitation(request.tenant, int(invitation_id))
+    invitation_services.revoke(invitation=invitation, actor=request.user)
+    outcome.done = f"Revoked the invitation of {invitation.email}."
+
+
 def _remove(request: MemberRequest, outcome: Outcome) -> None:
     membership = _member(request)
     if request.POST.get("confirmed") != "1":
@@ -108,7 +119,13 @@ def _remove(request: MemberRequest, outcome: Outcome) -> None:
     outcome.done = f"Removed {membership.user.username} from {request.tenant.name}."
 
 
-ACTIONS = {"invite": _invite, "roles": _roles, "remove": _remove}
+ACTIONS = {
+    "invite": _invite,
+    "roles": _roles,
+    "remove": _remove,
+    "revoke-invitation": _revoke_invitation,
+}
+RECENT_INVITATIONS = 20
 
 
 @portal_view("tenant.manage")
@@ -128,7 +145,7 @@ def members(request: MemberRequest) -> HttpResponse:
     context = {
         "section": "members",
         "rows": _rows(request, outcome.roles_form),
-        "invitations": selectors.invitations(request.tenant).filter(accepted_at__isnull=True),
+        "invitations": selectors.invitations(request.tenant)[:RECENT_INVITATIONS],
         "invite_form": outcome.invite_form,
         "invite_link": outcome.invite_link,
         "confirm_remove": outcome.confirm_remove,

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from core.api.auth import create_token
 from core.models import Vendor
-from core.services import access, deployments, tenants, vendors
+from core.services import access, deployments, invitations, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
 
 
@@ -37,6 +37,7 @@ class World:
     member: object  # a plain subscriber who can be changed or removed
     vendor: object  # the tenant's own custom vendor
     token: object  # the developer's personal access token
+    invitation: object  # pending, to a subscriber
 
 
 def build_world(tenant, *, admin, creator, publisher, developer, member, env_slug: str) -> World:
@@ -55,7 +56,10 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
     sub = access.subscribe(app=app, api=api, plan=plan_named(tenant, "Gold"), actor=developer)
     key, _ = access.generate_key(app=app, key_type="production", actor=developer)
     tenants.add_member(tenant=tenant, user=member, roles=["subscriber"], actor=admin)
-    token, _ = create_token(user=developer, name="script")
+    token, _ = create_token(user=developer, name="script", access="read")
+    invitation, _ = invitations.invite(
+        tenant=tenant, email=f"invitee@{tenant.slug}.test", roles=["subscriber"], actor=admin
+    )
     return World(
         tenant=tenant,
         api=api,
@@ -72,6 +76,7 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
         member=member,
         vendor=custom_vendor(tenant),
         token=token,
+        invitation=invitation,
     )
 
 

@@ -21,7 +21,7 @@ def bearer(token: str) -> APIClient:
 
 
 def test_token_authenticates_and_records_its_use(personas) -> None:
-    token, plaintext = create_token(user=personas.creator, name="ci")
+    token, plaintext = create_token(user=personas.creator, name="ci", access="write")
     assert bearer(plaintext).get(APIS).status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
@@ -35,19 +35,19 @@ def test_token_authenticates_and_records_its_use(personas) -> None:
     ],
 )
 def test_wrong_tokens_are_refused(personas, mangle) -> None:
-    _, plaintext = create_token(user=personas.creator, name="ci")
+    _, plaintext = create_token(user=personas.creator, name="ci", access="write")
     response = bearer(mangle(plaintext)).get(APIS)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
 def test_expired_token_and_inactive_user_are_refused(personas) -> None:
-    token, plaintext = create_token(user=personas.creator, name="ci")
+    token, plaintext = create_token(user=personas.creator, name="ci", access="write")
     PersonalAccessToken.objects.filter(pk=token.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     assert bearer(plaintext).get(APIS).status_code == 401
-    _, fresh = create_token(user=personas.creator, name="ci2")
+    _, fresh = create_token(user=personas.creator, name="ci2", access="write")
     personas.creator.is_active = False
     personas.creator.save()
     assert bearer(fresh).get(APIS).status_code == 401
@@ -72,7 +72,7 @@ def test_session_writes_need_the_csrf_token(personas) -> None:
 
 
 def test_token_writes_need_no_csrf_token(personas) -> None:
-    _, plaintext = create_token(user=personas.creator, name="ci")
+    _, plaintext = create_token(user=personas.creator, name="ci", access="write")
     body = {"name": "T", "context": "t1", "version": "1", "vendor": "openai"}
     assert bearer(plaintext).post(APIS, body, format="json").status_code == 201
 

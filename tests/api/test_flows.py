@@ -48,7 +48,9 @@ def test_publisher_journey(creator, publisher, settings) -> None:
         "azure-openai",
         "2024-10-21",
     )
-    assert [e["url"] for e in api["endpoints"]] == ["https://YOUR-RESOURCE.openai.azure.com"] * 2
+    assert [e["url"] for e in api["endpoints"]] == [
+        "https://your-resource.openai.azure.com"
+    ] * 2  # stored normalised
     assert api["lifecycle_state"] == "CREATED" and len(api["allowed_plans"]) == 4
 
     endpoint = url("api-endpoint", api_id=api["id"], kind="production")

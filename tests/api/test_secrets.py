@@ -112,10 +112,11 @@ def test_token_plaintext_only_in_the_create_response(personas, client_for) -> No
 def test_token_authenticates_until_revoked(personas, client_for) -> None:
     from rest_framework.test import APIClient
 
-    plaintext = client_for(personas.creator).post(reverse("api:me-tokens"), {"name": "ci"}).json()
+    session = client_for(personas.creator)
+    plaintext = session.post(reverse("api:me-tokens"), {"name": "ci"}).json()
     script = APIClient(HTTP_AUTHORIZATION=f"Bearer {plaintext['token']}")
     assert script.get(reverse("api:me")).json()["username"] == "creator1"
-    revoke = script.delete(reverse("api:me-token", kwargs={"token_id": plaintext["id"]}))
+    revoke = session.delete(reverse("api:me-token", kwargs={"token_id": plaintext["id"]}))
     assert revoke.status_code == 204
     refused = script.get(reverse("api:me"))
     assert refused.status_code == 401

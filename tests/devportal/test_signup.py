@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import Membership
-from core.services import tenants as tenant_services
+from core.services import invitations as invitation_services
 
 pytestmark = pytest.mark.django_db
 NEW_DEVELOPER = {"username": "newdev", "email": "new@dev.test", "password": "Wide-river-42!"}
@@ -44,7 +44,7 @@ def test_invitation_only_tenant_says_so_and_refuses_sign_up(personas):
 def test_join_by_invitation(personas):
     personas.tenant.allow_signup = False
     personas.tenant.save()
-    _invitation, token = tenant_services.invite(
+    _invitation, token = invitation_services.invite(
         tenant=personas.tenant, email="new@dev.test", roles=["subscriber"], actor=personas.admin
     )
     client = Client()

@@ -62,7 +62,7 @@ def admin_client(stack):
     tenant = create_tenant(slug=slug, name="Custom vendor org")
     user = get_user_model().objects.create_user(f"ops-{slug}", password="pw-123456!")
     add_member(tenant=tenant, user=user, roles=["admin"], actor=None)
-    _token, plaintext = create_token(user=user, name="e2e")
+    _token, plaintext = create_token(user=user, name="e2e", access="write")
     base = f"{stack.web_url}/api/v1/tenants/{slug}"
     headers = {"Authorization": f"Bearer {plaintext}"}
     with httpx.Client(base_url=base, headers=headers, timeout=20) as client:

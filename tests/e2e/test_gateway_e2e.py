@@ -51,7 +51,7 @@ def world(stack):
     tenant = create_tenant(slug=slug, name="E2E Org")
     user = get_user_model().objects.create_user(f"ops-{slug}", password="pw-123456!")
     add_member(tenant=tenant, user=user, roles=["creator", "publisher", "subscriber"], actor=None)
-    _token, plaintext = create_token(user=user, name="e2e")
+    _token, plaintext = create_token(user=user, name="e2e", access="write")
     rest = Rest(f"{stack.web_url}/api/v1/tenants/{slug}", plaintext)
     yield tenant, rest
     rest.client.close()

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from core.models import GatewayEnvironment, Invitation, Plan
-from core.services import tenants as tenant_services
+from core.services import invitations as invitation_services
 
 MEMBERS = reverse("publisher:members")
 
@@ -25,7 +25,7 @@ def test_invite_shows_and_emails_the_link(client_as, personas):
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@acme.test"]
     link = next(w for w in mail.outbox[0].body.split() if "/accounts/invitation/" in w)
     assert link in content
-    assert tenant_services.find_invitation(link.rstrip("/").rsplit("/", 1)[1]) == invitation
+    assert invitation_services.find_invitation(link.rstrip("/").rsplit("/", 1)[1]) == invitation
 
 
 def test_invite_needs_a_valid_email_and_a_role(client_as):
