@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.web import accounts, invitations, views
+from core.web import accounts, invitations, tokens, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/signup/<slug:tenant_slug>/", accounts.signup, name="signup"),
     path("accounts/verify/<str:token>/", accounts.verify_email, name="verify-email"),
     path("accounts/invitation/<str:token>/", invitations.invitation_page, name="accept-invitation"),
+    path("accounts/tokens/", tokens.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", tokens.revoke, name="token-revoke"),
     path("tenant/switch/", views.switch_tenant_view, name="switch-tenant"),
     path("healthz", views.healthz, name="healthz"),
     path("publisher/", include("publisher.urls")),
