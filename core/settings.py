@@ -132,7 +132,9 @@ AXES_FAILURE_LIMIT = LOGIN_FAILURES_ALLOWED + 1  # the failure after the allowed
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = "core.signin.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# A success does not clear the count: it would clear every attempt from the same address, so
+# one could guess another user's password between sign-ins to one's own account.
+AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # no write per refused attempt
 AXES_VERBOSE = False
 # Behind N reverse proxies, the client address is the Nth from the right of X-Forwarded-For.
