@@ -55,7 +55,7 @@ class PersonalAccessTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Too many failed attempts.")
         token = PersonalAccessToken.objects.select_related("user").filter(lookup=lookup).first()
         problem = _problem(token, credential)
-        if problem:
+        if problem or token is None:
             _fail(http_request, attempt, token)
             raise exceptions.AuthenticationFailed(problem)
         if token.access == TokenAccess.READ and request.method not in permissions.SAFE_METHODS:

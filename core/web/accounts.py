@@ -37,7 +37,7 @@ class SignupForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if "password" in data:
             try:
                 accounts.clean_password(

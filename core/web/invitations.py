@@ -72,7 +72,8 @@ def _accept(request: HttpRequest, invitation: Invitation, form) -> HttpResponse:
 def _send_confirmation(request: HttpRequest, invitation: Invitation, form) -> None:
     if invitations.refusal(invitation, request.user) == "unverified":
         send_verification(request, request.user, next_url=request.path)
-        messages.success(request, f"We sent a confirmation link to {request.user.email}.")
+        address = getattr(request.user, "email", "")
+        messages.success(request, f"We sent a confirmation link to {address}.")
 
 
 def _sign_up(request: HttpRequest, invitation: Invitation, form) -> HttpResponse | None:

@@ -19,7 +19,7 @@ from core import selectors
 from core.errors import NotFound, TollgateError
 from core.models import ROLE_VALUES, TokenAccess
 from core.services import tokens as token_services
-from core.web.accounts import apply_errors
+from core.web.forms import apply_errors, field_of
 
 TEMPLATE = "registration/tokens.html"
 
@@ -49,7 +49,8 @@ class TokenForm(forms.Form):
     def __init__(self, *args, memberships, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.memberships = {m.tenant.slug: m for m in memberships}
-        self.fields["tenant"].choices = [(s, m.tenant.name) for s, m in self.memberships.items()]
+        choices = [(slug, m.tenant.name) for slug, m in self.memberships.items()]
+        field_of(self, "tenant", forms.ChoiceField).choices = choices
         days = self.fields["days"]
         days.initial = settings.TOKEN_DEFAULT_DAYS
         days.validators.append(MaxValueValidator(settings.TOKEN_MAX_DAYS))
