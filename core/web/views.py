@@ -12,19 +12,17 @@ from django.views.decorators.http import require_POST
 
 from core.errors import TollgateError
 from core.models import Tenant
-from core.permissions import can
 from core.services import tenants as tenant_services
 from core.tenancy import memberships_of, switch_tenant
 from core.web.forms import apply_errors
 from core.web.requests import TenantRequest
+from core.web.signin import portal_home
 
 
 def home(request: TenantRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("devportal:index")
-    if can(request.membership, "api.view"):
-        return redirect("publisher:index")
-    return redirect("devportal:index")
+    return redirect(portal_home(request.membership))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
