@@ -124,6 +124,7 @@ def test_custom_vendor_through_the_gateway(stack, admin_client) -> None:
     assert key not in str(first)
 
     usage = answers[0].json()["usage"]
+
     def admitted_rows() -> list[UsageEvent] | None:  # the proxy writes usage in batches
         rows = list(UsageEvent.objects.filter(tenant_id=tenant.pk, status=200))
         return rows if len(rows) >= 2 else None
