@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Parallel test workers (pytest-xdist); each has its own database, Redis prefix and ports.
+# A test file stays on one worker, so its module-scoped processes start once.
 TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadfile
 # `make flake N=5`: how many times the end-to-end and browser tests run in each mode.
 N ?= 5
 
@@ -37,7 +39,7 @@ up: seed
 	@$(BIN)/python -m core.devserver
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 flake: $(STAMP)
 	$(BIN)/python tests/flake_check.py --runs $(N) $(PYTEST_ARGS)

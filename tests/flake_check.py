@@ -45,8 +45,8 @@ def mode_env(mode: str) -> dict[str, str]:
 
 
 def run_once(mode: str, report: ModeReport, junit: Path, workers: str, extra: list[str]) -> None:
-    command = [sys.executable, "-m", "pytest", "-m", SELECTION, "-n", workers, "-q",
-               "-p", "no:cacheprovider", f"--junitxml={junit}", *extra]  # fmt: skip
+    command = [sys.executable, "-m", "pytest", "-m", SELECTION, "-n", workers, "--dist", "loadfile",
+               "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *extra]  # fmt: skip
     started = time.monotonic()
     result = subprocess.run(command, cwd=ROOT, env=mode_env(mode), check=False)
     report.seconds.append(time.monotonic() - started)
