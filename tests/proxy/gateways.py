@@ -101,7 +101,7 @@ class Gateway:
             ]
             return events if len(events) >= count else None
 
-        return eventually(landed, timeout=5)
+        return eventually(landed)
 
 
 def tokens_of(event: dict) -> tuple[int, int, int]:

@@ -327,7 +327,8 @@ class Process:
                 stderr=subprocess.STDOUT,
             )
 
-    def wait_for(self, path: str, timeout: float = 20.0) -> None:
+    def wait_for(self, path: str, timeout: float = 60.0) -> None:
+        """Until `path` answers 200; generous, for a loaded machine, and over as soon as it does."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -357,8 +358,7 @@ def start_mock(log_dir: Path) -> Process:
         base_env(),
         log_dir / f"mock-{port}.log",
     )
-    process.wait_for("/_mock/health")
-    return process
+    return _ready(process, "/_mock/health")
 
 
 def start_proxy(log_dir: Path, *, ready: bool = True, **env: str) -> Process:
@@ -366,7 +366,16 @@ def start_proxy(log_dir: Path, *, ready: bool = True, **env: str) -> Process:
     process = Process(
         ["-m", "proxy", "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
     )
-    process.wait_for("/readyz" if ready else "/healthz")
+    return _ready(process, "/readyz" if ready else "/healthz")
+
+
+def _ready(process: Process, path: str) -> Process:
+    """The process once `path` answers; stopped, not left behind, when it never does."""
+    try:
+        process.wait_for(path)
+    except BaseException:
+        process.stop()
+        raise
     return process
 
 
@@ -387,7 +396,7 @@ def deployment_key_for(snapshot: DeploymentSnapshot) -> str:
     return deployment_key(snapshot.environment, snapshot.tenant_slug, snapshot.route)
 
 
-def eventually(check, timeout: float = 2.0, interval: float = 0.02):
+def eventually(check, timeout: float = 10.0, interval: float = 0.02):
     """Retry `check` until it returns a truthy value; return it (or raise its last error)."""
     deadline = time.monotonic() + timeout
     while True:

@@ -42,6 +42,6 @@ def test_redis_outage_keeps_cached_keys_buffers_usage_and_recovers(redis_server,
             ids = {event["request_id"] for event in registry.usage_events()}
             return during.headers["x-request-id"] in ids
 
-        eventually(delivered, timeout=5)
+        eventually(delivered)
     finally:
         proxy.stop()

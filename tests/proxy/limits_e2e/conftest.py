@@ -17,7 +17,7 @@ from tests.support.services import RedisDb, RedisServer, clear_prefix
 
 # A loaded test machine must not turn a slow round trip into a (correct, but per-process)
 # fallback in the exactness tests; the outage test below uses the default.
-PATIENT_REDIS = {"TOLLGATE_LIMITS_REDIS_TIMEOUT": "3"}
+PATIENT_REDIS = {"TOLLGATE_LIMITS_REDIS_TIMEOUT": "30"}
 
 
 @pytest.fixture(scope="session")
