@@ -21,6 +21,7 @@ from proxy.public import DEPLOYMENT, KEY, contract
 log = logging.getLogger(__name__)
 REBUILD_BATCH = 200
 Snapshot = contract.DeploymentSnapshot | contract.KeySnapshot
+Change = tuple[EntryName, Snapshot | None]  # None: remove the entry
 
 
 def _deployments():
@@ -95,7 +96,7 @@ def rebuild(batch_size: int = REBUILD_BATCH) -> RebuildReport:
     store = get_store()
     stored = store.entries()
     wanted = _compile_everything()
-    changes = [
+    changes: list[Change] = [
         (name, snapshot)
         for name, snapshot in wanted.items()
         if _content(stored.get(name, ABSENT).body) != _content(snapshot.to_json())
@@ -141,7 +142,7 @@ def _content(body: bytes) -> dict | None:
 @transaction.atomic
 def _write_batch(
     store: RegistryStore,
-    batch: list[tuple[EntryName, Snapshot | None]],
+    batch: list[Change],
     stored: dict[EntryName, Stored],
 ) -> int:
     version = store.next_version()
@@ -149,8 +150,9 @@ def _write_batch(
     for (kind, key), snapshot in batch:
         expect = stored.get((kind, key), ABSENT)
         if snapshot is None:
-            written += store.delete(kind, key, version, expect=expect)
+            done = store.delete(kind, key, version, expect=expect)
         else:
             body = replace(snapshot, version=version).to_json()
-            written += store.put(kind, key, body, version, expect=expect)
+            done = store.put(kind, key, body, version, expect=expect)
+        written += int(done)
     return written

@@ -114,8 +114,9 @@ class RedisStore:
     ) -> bool:
         name, field = self._place(kind, key)
         notice = orjson.dumps({"kind": kind, "key": key, "version": version})
-        check = ("1", expect.body) if expect is not None else ("0", b"")
-        args = [field, body, version, self.names.invalidations, notice, *check]
+        check: tuple[str, bytes] = ("1", expect.body) if expect is not None else ("0", b"")
+        args: list[bytes | str | int] = [field, body, version, self.names.invalidations, notice]
+        args.extend(check)
         return bool(self._write(keys=[name, self.names.committed], args=args))
 
     def put(

@@ -8,6 +8,8 @@ publish or run the tenant's APIs, the developer portal for everyone else.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.views import LoginView
 from django.urls import reverse
 
@@ -25,8 +27,8 @@ def portal_home(membership: Membership | None) -> str:
 
 
 class SignInView(LoginView):
-    def get_redirect_url(self) -> str:
-        wanted = super().get_redirect_url()  # "" when missing or not a safe URL
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        wanted = super().get_redirect_url(*args, **kwargs)  # "" when missing or not safe
         return "" if wanted in FRONT_PAGES else wanted
 
     def get_default_redirect_url(self) -> str:

@@ -4,6 +4,9 @@ so nothing is done for them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -26,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot create the Postgres database: {exc}") from exc
 
 
-def create_if_missing(database: dict) -> bool:
+def create_if_missing(database: Mapping[str, Any]) -> bool:
     """Create the database a Django DATABASES entry names, unless it exists; True if created."""
     with psycopg.connect(**_server_of(database), autocommit=True) as connection:
         name = database["NAME"]
@@ -37,7 +40,7 @@ def create_if_missing(database: dict) -> bool:
         return True
 
 
-def _server_of(database: dict) -> dict:
+def _server_of(database: Mapping[str, Any]) -> dict[str, Any]:
     """Connection settings for the server's maintenance database, with the same credentials."""
     values = {
         "dbname": MAINTENANCE_DATABASE,
