@@ -1,32 +1,48 @@
 # Tollgate: `make up` runs the whole platform, `make test` runs the suite.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Parallel test workers (pytest-xdist); each has its own database, Redis prefix and ports.
+# A test file stays on one worker, so its module-scoped processes start once.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadfile
+# `make flake N=5`: how many times the end-to-end and browser tests run in each mode.
+N ?= 5
 
-.PHONY: up test lint types format install migrate seed bench clean web proxy worker
+.PHONY: up test flake lint types format install migrate seed bench clean web proxy worker
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Tollgate needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@test -d $(VENV) || { echo "==> Creating the virtualenv in $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> Installing Tollgate and its dependencies into $(VENV) (the first time takes a few minutes)"
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --disable-pip-version-check --progress-bar off -e '.[dev]' \
+		| grep --line-buffered -E '^(Collecting|Installing|Successfully)'; exit $${PIPESTATUS[0]}
+	@touch $(STAMP)
 
 install: $(STAMP)
 
 migrate: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
+	@echo "==> Preparing the database"
+	@$(BIN)/python manage.py ensure_database
+	@$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	@echo "==> Seeding the demo tenant"
+	@$(BIN)/python manage.py seed_demo
 
 up: seed
-	$(BIN)/python -m core.devserver
+	@echo "==> Starting web, proxy, worker and the demo upstream"
+	@$(BIN)/python -m core.devserver
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+flake: $(STAMP)
+	$(BIN)/python tests/flake_check.py --runs $(N) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -36,13 +36,13 @@ import orjson  # noqa: E402
 import redis  # noqa: E402
 
 from proxy.contract import (  # noqa: E402
-    INVALIDATION_CHANNEL,
     Auth,
     DeploymentSnapshot,
     Endpoint,
     KeySnapshot,
     Limits,
     Operation,
+    RedisNames,
     SubscriptionGrant,
     Vendor,
 )
@@ -300,10 +300,11 @@ def seed_registry(
         expires_at=None,
         subscriptions={"1": SubscriptionGrant(1, 1, "Bench", "ACTIVE", limits)},
     )
+    names = RedisNames(env.get("TOLLGATE_REDIS_PREFIX") or RedisNames().prefix)
     client = redis.Redis.from_url(redis_url)
-    client.hset("tg:reg:deployment", deployment.key, deployment.to_json())
-    client.set(f"tg:reg:key:{snapshot.digest}", snapshot.to_json())
-    client.publish(INVALIDATION_CHANNEL, orjson.dumps({"kind": "all"}))
+    client.hset(names.deployments, deployment.key, deployment.to_json())
+    client.set(names.key(snapshot.digest), snapshot.to_json())
+    client.publish(names.invalidations, orjson.dumps({"kind": "all"}))
     client.close()
     return key, deployment.route
 

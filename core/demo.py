@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,24 @@ def info_path() -> Path:
 def load_info() -> DemoInfo | None:
     path = info_path()
     return DemoInfo(**json.loads(path.read_text())) if path.exists() else None
+
+
+def shell_env_path() -> Path:
+    return Path(settings.DATA_DIR) / "demo.env"
+
+
+def write_shell_env(info: DemoInfo, *, gateway_url: str, web_url: str) -> Path:
+    """`var/demo.env`, for `source var/demo.env`: the demo key and URLs the README uses."""
+    values = {
+        "TOLLGATE_KEY": info.production_key,
+        "TOLLGATE_GATEWAY": gateway_url,
+        "TOLLGATE_WEB": web_url,
+    }
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+    path = shell_env_path()
+    path.write_text("# Written by `make up`: the demo's key and URLs.\n" + "\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return path
 
 
 def seed(mock_url: str) -> DemoInfo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from pathlib import Path
 
 import django
 
@@ -30,6 +31,9 @@ Call the demo API through the gateway:
     -d '{{"model": "gpt-4o-mini",
          "messages": [{{"role": "user", "content": "Say this is a test!"}}]}}'
 
+The key and URLs are in {env_file}: `source {env_file}` in another shell
+exports TOLLGATE_KEY, TOLLGATE_GATEWAY and TOLLGATE_WEB for the README's examples.
+
 Press Ctrl-C to stop everything.
 """
 
@@ -51,18 +55,25 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from core.demo import load_info
+    from core.demo import load_info, write_shell_env
 
     supervisor = Supervisor(env=demo_env, log_dir=settings.DATA_DIR / "logs")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        for spec in (demo_upstream_spec(mock_port), proxy_spec(proxy_port), web_spec(web_port)):
+        specs = (
+            demo_upstream_spec(mock_port),
+            proxy_spec(proxy_port),
+            web_spec(web_port),
+            worker_spec(),
+        )
+        for spec in specs:
+            print(f"Starting {spec.name}…", flush=True)
             supervisor.start(spec)
-        supervisor.start(worker_spec())
         info = load_info()
         if info is None:
             raise RuntimeError("No demo tenant: run `make seed` (make up does) first.")
+        env_file = write_shell_env(info, gateway_url=proxy, web_url=web)
         logins = "\n".join(f"  {u:<10} password {p}" for u, p in info.passwords.items())
         print(
             BANNER.format(
@@ -74,6 +85,7 @@ def main() -> None:
                 logins=logins,
                 route=info.api_route,
                 key=info.production_key,
+                env_file=_shown(env_file),
             ),
             flush=True,
         )
@@ -85,6 +97,14 @@ def main() -> None:
         print("\nStopping…", flush=True)
     finally:
         supervisor.stop_all()
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

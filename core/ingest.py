@@ -1,4 +1,5 @@
-"""Drain the proxy's usage stream (`tg:usage`) into core_usageevent, exactly once per request.
+"""Drain the proxy's usage stream (`tg:usage`, under the installation's Redis prefix) into
+core_usageevent, exactly once per request.
 
 Delivery is at least once (consumer group `tg-workers`: entries are acknowledged only after
 their rows are committed, and entries of a crashed consumer are claimed back after a while);
@@ -21,12 +22,16 @@ from django.conf import settings
 from django.db import transaction
 
 from core.models import UsageEvent
+from proxy.public import RedisNames
 
 log = logging.getLogger(__name__)
-STREAM = "tg:usage"
 GROUP = "tg-workers"
 FIELDS = frozenset(f.name for f in UsageEvent._meta.concrete_fields) - {"id"}
 Entry = tuple[bytes, dict[bytes, bytes] | None]
+
+
+def usage_stream() -> str:
+    return RedisNames(settings.TOLLGATE_REDIS_PREFIX).usage_stream
 
 
 @cache
@@ -52,38 +57,41 @@ def drain_usage_stream(
             return 0  # embedded mode: the proxy writes usage rows itself
         client = _client(settings.REDIS_URL)
     consumer = consumer or consumer_name()
-    ensure_group(client)
+    stream = usage_stream()
+    ensure_group(client, stream)
     handled = 0
     for _ in range(max_batches):
-        entries = _next_batch(client, consumer, batch_size, claim_idle_ms)
+        entries = _next_batch(client, stream, consumer, batch_size, claim_idle_ms)
         if not entries:
             break
         _store(entries)
         ids = [entry_id for entry_id, _ in entries]
-        client.xack(STREAM, GROUP, *ids)
-        client.xdel(STREAM, *ids)
+        client.xack(stream, GROUP, *ids)
+        client.xdel(stream, *ids)
         handled += len(entries)
     return handled
 
 
-def ensure_group(client: redis.Redis) -> None:
+def ensure_group(client: redis.Redis, stream: str) -> None:
     try:
-        client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        client.xgroup_create(stream, GROUP, id="0", mkstream=True)
     except redis.ResponseError as exc:
         if "BUSYGROUP" not in str(exc):
             raise
 
 
-def _next_batch(client: redis.Redis, consumer: str, count: int, claim_idle_ms: int) -> list[Entry]:
+def _next_batch(
+    client: redis.Redis, stream: str, consumer: str, count: int, claim_idle_ms: int
+) -> list[Entry]:
     """Our own unacknowledged entries first, then a dead consumer's, then new ones."""
     for start in ("0", None, ">"):
         # redis-py's types cover every reply shape; these two answer lists (RESP2).
         if start is None:
-            claimed = client.xautoclaim(STREAM, GROUP, consumer, claim_idle_ms, "0-0", count=count)
+            claimed = client.xautoclaim(stream, GROUP, consumer, claim_idle_ms, "0-0", count=count)
             entries = cast("list[Entry]", claimed[1])
         else:
             reply = cast(
-                "list[Any]", client.xreadgroup(GROUP, consumer, {STREAM: start}, count=count)
+                "list[Any]", client.xreadgroup(GROUP, consumer, {stream: start}, count=count)
             )
             entries = cast("list[Entry]", reply[0][1]) if reply else []
         if entries:

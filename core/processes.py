@@ -76,7 +76,7 @@ class Supervisor:
         self.log_dir = log_dir
         self.procs: dict[str, subprocess.Popen] = {}
 
-    def start(self, spec: ProcessSpec, timeout: float = 30.0) -> subprocess.Popen:
+    def start(self, spec: ProcessSpec, timeout: float = 60.0) -> subprocess.Popen:
         out = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)

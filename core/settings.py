@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from core.env import envbool, envfloat, envint, envlist, envstr
-from proxy.public import logging_config
+from proxy.public import DEFAULT_REDIS_PREFIX, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("TOLLGATE_DATA_DIR", str(BASE_DIR / "var")))
@@ -80,9 +80,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and proxy share the file: WAL lets readers run beside the one writer, a
+    # writer waits up to `timeout` seconds for the lock, and transactions take the write lock
+    # when they begin, so one that read first never fails to upgrade ("database is locked").
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     # A file, not memory, so the processes an end-to-end test starts share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
@@ -91,8 +98,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis is optional: without it the platform runs in the embedded mode of DESIGN.md.
 REDIS_URL = envstr("REDIS_URL", "")
 EMBEDDED = not REDIS_URL
+# Every key and channel this installation uses in Redis starts with this prefix.
+TOLLGATE_REDIS_PREFIX = envstr("TOLLGATE_REDIS_PREFIX", DEFAULT_REDIS_PREFIX)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{TOLLGATE_REDIS_PREFIX}:celery:"}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True

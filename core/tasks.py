@@ -33,9 +33,11 @@ def rollup_usage() -> int:
 
 @app.task(name="tollgate.reconcile_registry")
 def reconcile_registry() -> dict:
+    from dataclasses import asdict
+
     from core.registry.publisher import rebuild
 
-    return rebuild()
+    return asdict(rebuild())
 
 
 @app.task(name="tollgate.expire_keys")

@@ -88,8 +88,12 @@ class ProxyApp:
             status, body = 200, {"status": "ok"}
         elif path == "/readyz":
             status = 200 if ready else 503
-            deployments = resources.registry.deployment_count if resources else 0
-            body = {"status": "ready" if ready else "starting", "deployments": deployments}
+            registry = resources.registry if resources else None
+            body = {
+                "status": "ready" if ready else "starting",
+                "deployments": registry.deployment_count if registry else 0,
+                "registry_version": registry.version if registry else 0,
+            }
         else:
             status, body = (
                 503,

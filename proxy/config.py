@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from proxy.contract import DEFAULT_REDIS_PREFIX, RedisNames
 from proxy.env import Env
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
@@ -17,6 +18,7 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 class ProxyConfig:
     database_url: str
     redis_url: str
+    redis_names: RedisNames
     secret_key: str
     fernet_keys: tuple[str, ...]
     key_pepper: str
@@ -65,6 +67,7 @@ class ProxyConfig:
         return cls(
             database_url=env.str("DATABASE_URL"),
             redis_url=env.str("REDIS_URL"),
+            redis_names=RedisNames(env.str("TOLLGATE_REDIS_PREFIX", DEFAULT_REDIS_PREFIX)),
             secret_key=secret_key,
             fernet_keys=env.list("TOLLGATE_FERNET_KEYS"),
             key_pepper=env.str("TOLLGATE_KEY_PEPPER", secret_key),

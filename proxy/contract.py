@@ -13,12 +13,52 @@ import orjson
 
 DEPLOYMENT = "deployment"
 KEY = "key"
-REDIS_PREFIX = "tg:reg"
-INVALIDATION_CHANNEL = "tg:reg:invalidate"
+DEFAULT_REDIS_PREFIX = "tg"
 
 
 def deployment_key(environment: str, tenant: str, route: str) -> str:
     return f"{environment}:{tenant}:{route}"
+
+
+@dataclass(frozen=True, slots=True)
+class RedisNames:
+    """Every Redis key and channel of one installation, under its prefix (TOLLGATE_REDIS_PREFIX),
+    so several installations (or parallel test workers) can share one Redis database."""
+
+    prefix: str = DEFAULT_REDIS_PREFIX
+
+    @property
+    def deployments(self) -> str:
+        """The hash of deployment snapshots, by deployment key."""
+        return f"{self.prefix}:reg:{DEPLOYMENT}"
+
+    def key(self, digest: str) -> str:
+        """The string holding one key snapshot."""
+        return f"{self.prefix}:reg:{KEY}:{digest}"
+
+    @property
+    def version(self) -> str:
+        """The counter that hands out registry versions."""
+        return f"{self.prefix}:reg:version"
+
+    @property
+    def committed(self) -> str:
+        """The highest version written so far: what a proxy that loaded everything has applied."""
+        return f"{self.prefix}:reg:committed"
+
+    @property
+    def invalidations(self) -> str:
+        """The pub/sub channel announcing each change as {kind, key, version}."""
+        return f"{self.prefix}:reg:invalidate"
+
+    @property
+    def usage_stream(self) -> str:
+        return f"{self.prefix}:usage"
+
+    @property
+    def counters(self) -> str:
+        """The default prefix of the rate-limit counters."""
+        return f"{self.prefix}:rl"
 
 
 @dataclass(frozen=True, slots=True)

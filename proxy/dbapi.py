@@ -69,7 +69,7 @@ class Database:
         try:
             connection = self._connect()
             if self.is_sqlite:
-                connection.execute("BEGIN")
+                connection.execute("BEGIN IMMEDIATE")  # the write lock up front, as Django does
                 connection.executemany(sql, rows)
                 connection.execute("COMMIT")
             else:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 EXPORTS: dict[str, str] = {
     # the snapshot contract both planes read and write
     "contract": "proxy",
+    "DEFAULT_REDIS_PREFIX": "proxy.contract",
     "DEPLOYMENT": "proxy.contract",
-    "INVALIDATION_CHANNEL": "proxy.contract",
     "KEY": "proxy.contract",
-    "REDIS_PREFIX": "proxy.contract",
+    "RedisNames": "proxy.contract",
     # provider-key encryption and API-key digests
     "KeyRing": "proxy.crypto",
     "key_digest": "proxy.crypto",
@@ -53,10 +53,10 @@ __all__ = sorted(EXPORTS)
 
 if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported on purpose)
     from proxy import contract as contract
+    from proxy.contract import DEFAULT_REDIS_PREFIX as DEFAULT_REDIS_PREFIX
     from proxy.contract import DEPLOYMENT as DEPLOYMENT
-    from proxy.contract import INVALIDATION_CHANNEL as INVALIDATION_CHANNEL
     from proxy.contract import KEY as KEY
-    from proxy.contract import REDIS_PREFIX as REDIS_PREFIX
+    from proxy.contract import RedisNames as RedisNames
     from proxy.crypto import KeyRing as KeyRing
     from proxy.crypto import key_digest as key_digest
     from proxy.env import Env as Env

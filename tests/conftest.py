@@ -1,41 +1,48 @@
-"""Shared fixtures: service checks (CI must have Postgres and Redis), personas, Redis reset."""
+"""Shared fixtures: service checks (CI must have every service), personas, Redis isolation."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-pytest_plugins = ["tests.support.stack", "tests.support.browser"]
+# Plugins, so pytest rewrites their asserts; import from them inside functions only.
+pytest_plugins = ["tests.support.services", "tests.support.stack", "tests.support.browser"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from tests.support.services import IN_CI, isolate_redis_prefix
+
+    isolate_redis_prefix()
     if IN_CI:
         _require_services()
 
 
 def _require_services() -> None:
-    """In CI the suite must run on real Postgres and Redis; a missing one fails the run."""
+    """In CI every test runs: the services the environment names must answer, and the embedded
+    run (no REDIS_URL) still needs redis-server for the tests that exercise Redis."""
     database_url = os.environ.get("DATABASE_URL", "")
     redis_url = os.environ.get("REDIS_URL", "")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        pytest.exit("CI=true needs DATABASE_URL pointing at Postgres", returncode=3)
-    if not redis_url:
-        pytest.exit("CI=true needs REDIS_URL", returncode=3)
+    if database_url and not database_url.startswith(("postgres://", "postgresql://")):
+        pytest.exit("CI=true: DATABASE_URL must point at Postgres (or be unset)", returncode=3)
+    if not redis_url and not shutil.which("redis-server"):
+        pytest.exit("CI=true without REDIS_URL needs the redis-server binary", returncode=3)
     import psycopg
     import redis
 
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    try:
-        psycopg.connect(admin_url, connect_timeout=5).close()
-    except psycopg.Error as exc:
-        pytest.exit(f"Postgres is not reachable at {admin_url}: {exc}", returncode=3)
-    try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
-    except redis.RedisError as exc:
-        pytest.exit(f"Redis is not reachable at {redis_url}: {exc}", returncode=3)
+    if database_url:
+        admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+        try:
+            psycopg.connect(admin_url, connect_timeout=5).close()
+        except psycopg.Error as exc:
+            pytest.exit(f"Postgres is not reachable at {admin_url}: {exc}", returncode=3)
+    if redis_url:
+        try:
+            redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+        except redis.RedisError as exc:
+            pytest.exit(f"Redis is not reachable at {redis_url}: {exc}", returncode=3)
 
 
 @pytest.fixture(autouse=True)
@@ -47,16 +54,13 @@ def _upstream_rules(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_redis(request):
-    """Each test starts with an empty Redis database (the one REDIS_URL names), except
-    tests on the running `stack`, whose processes keep their state in it."""
+    """In the Redis mode each test starts with none of this worker's keys, except tests on
+    the running `stack`, whose processes keep their state there."""
+    from tests.support.services import clear_prefix, worker_redis_prefix
+
     url = os.environ.get("REDIS_URL")
     if url and "stack" not in request.fixturenames:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        client.flushdb()
-        client.close()
-    yield
+        clear_prefix(url, worker_redis_prefix())
 
 
 @pytest.fixture(autouse=True)

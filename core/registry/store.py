@@ -1,8 +1,19 @@
-"""Where snapshots go: Redis with invalidation messages, or the embedded database table."""
+"""Where snapshots go: Redis with invalidation messages, or the embedded database table.
+
+A writer takes a version (`next_version`) and writes with it in the same transaction, so
+entries appear in version order. `current_version()` is the highest version written: a proxy
+that reports it on /readyz serves every change up to it. Versions come from a microsecond
+clock and never fall below the last one, so they keep growing even after the store is lost.
+
+`put` and `delete` take an optional `expect`: the entry as `entries()` read it earlier. The
+write then happens only if nothing changed the entry since, so a reconcile never overwrites
+what a publish wrote meanwhile.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import cache
 from typing import Protocol, cast
 
@@ -10,26 +21,38 @@ import orjson
 import redis
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 
 from core.models import RegistryCounter, RegistryEntry
-from proxy.public import DEPLOYMENT, INVALIDATION_CHANNEL, KEY, REDIS_PREFIX
+from proxy.public import DEPLOYMENT, KEY, RedisNames
 
-VERSION_KEY = f"{REDIS_PREFIX}:version"
-DEPLOYMENT_HASH = f"{REDIS_PREFIX}:{DEPLOYMENT}"
+EntryName = tuple[str, str]  # (kind, key)
 
 
-def key_redis_name(digest: str) -> str:
-    return f"{REDIS_PREFIX}:{KEY}:{digest}"
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """An entry as read: its body (empty when absent or deleted) and what a later
+    conditional write compares (the embedded row's version, or the Redis value itself)."""
+
+    body: bytes
+    token: object = None
+
+
+ABSENT = Stored(b"")
 
 
 class RegistryStore(Protocol):
     def next_version(self) -> int: ...
 
-    def put(self, kind: str, key: str, body: bytes, version: int) -> None: ...
+    def put(
+        self, kind: str, key: str, body: bytes, version: int, *, expect: Stored | None = None
+    ) -> bool: ...
 
-    def delete(self, kind: str, key: str, version: int) -> None: ...
+    def delete(
+        self, kind: str, key: str, version: int, *, expect: Stored | None = None
+    ) -> bool: ...
 
-    def replace_all(self, entries: dict[tuple[str, str], bytes], version: int) -> None: ...
+    def entries(self) -> dict[EntryName, Stored]: ...
 
     def get(self, kind: str, key: str) -> bytes | None: ...
 
@@ -38,90 +61,135 @@ class RegistryStore(Protocol):
     def current_version(self) -> int: ...
 
 
+def clock_version() -> int:
+    return time.time_ns() // 1000
+
+
+# Write (or delete, when the body is empty) one entry, raise the committed version and
+# announce the change, atomically; with a check, only if the entry still holds `expected`.
+WRITE_LUA = """
+local field, body, version = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local current
+if field == '' then current = redis.call('GET', KEYS[1])
+else current = redis.call('HGET', KEYS[1], field) end
+if ARGV[6] == '1' and (current or '') ~= ARGV[7] then return 0 end
+if body == '' then
+  if field == '' then redis.call('DEL', KEYS[1]) else redis.call('HDEL', KEYS[1], field) end
+elseif field == '' then redis.call('SET', KEYS[1], body)
+else redis.call('HSET', KEYS[1], field, body) end
+if version > tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], version)
+end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+"""
+NEXT_VERSION_LUA = """
+local version = redis.call('INCR', KEYS[1])
+if version < tonumber(ARGV[1]) then
+  version = tonumber(ARGV[1])
+  redis.call('SET', KEYS[1], version)
+end
+return version
+"""
+
+
 class RedisStore:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, names: RedisNames) -> None:
         self.redis = client
+        self.names = names
+        self._write = client.register_script(WRITE_LUA)
+        self._next_version = client.register_script(NEXT_VERSION_LUA)
 
     def next_version(self) -> int:
-        return int(self.redis.incr(VERSION_KEY))
+        return int(self._next_version(keys=[self.names.version], args=[clock_version()]))
 
-    def _notify(self, kind: str, key: str, version: int) -> None:
-        message = orjson.dumps({"kind": kind, "key": key, "version": version})
-        self.redis.publish(INVALIDATION_CHANNEL, message)
-
-    def put(self, kind: str, key: str, body: bytes, version: int) -> None:
+    def _place(self, kind: str, key: str) -> tuple[str, str]:
+        """The Redis key holding an entry, and its hash field ('' for a plain string)."""
         if kind == DEPLOYMENT:
-            self.redis.hset(DEPLOYMENT_HASH, key, body)
-        else:
-            self.redis.set(key_redis_name(key), body)
-        self._notify(kind, key, version)
+            return self.names.deployments, key
+        return self.names.key(key), ""
 
-    def delete(self, kind: str, key: str, version: int) -> None:
-        if kind == DEPLOYMENT:
-            self.redis.hdel(DEPLOYMENT_HASH, key)
-        else:
-            self.redis.delete(key_redis_name(key))
-        self._notify(kind, key, version)
+    def _write_entry(
+        self, kind: str, key: str, body: bytes, version: int, expect: Stored | None
+    ) -> bool:
+        name, field = self._place(kind, key)
+        notice = orjson.dumps({"kind": kind, "key": key, "version": version})
+        check: tuple[str, bytes] = ("1", expect.body) if expect is not None else ("0", b"")
+        args: list[bytes | str | int] = [field, body, version, self.names.invalidations, notice]
+        args.extend(check)
+        return bool(self._write(keys=[name, self.names.committed], args=args))
 
-    def replace_all(self, entries: dict[tuple[str, str], bytes], version: int) -> None:
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.delete(DEPLOYMENT_HASH)
-        for name in self.redis.scan_iter(match=key_redis_name("*"), count=1000):
-            pipe.delete(name)
-        for (kind, key), body in entries.items():
-            if kind == DEPLOYMENT:
-                pipe.hset(DEPLOYMENT_HASH, key, body)
-            else:
-                pipe.set(key_redis_name(key), body)
-        pipe.execute()
-        self.redis.publish(INVALIDATION_CHANNEL, orjson.dumps({"kind": "all", "version": version}))
+    def put(
+        self, kind: str, key: str, body: bytes, version: int, *, expect: Stored | None = None
+    ) -> bool:
+        return self._write_entry(kind, key, body, version, expect)
+
+    def delete(self, kind: str, key: str, version: int, *, expect: Stored | None = None) -> bool:
+        return self._write_entry(kind, key, b"", version, expect)
+
+    def entries(self) -> dict[EntryName, Stored]:
+        found = {(DEPLOYMENT, name): body for name, body in self.items(DEPLOYMENT).items()}
+        found.update({(KEY, name): body for name, body in self.items(KEY).items()})
+        return {name: Stored(body, body) for name, body in found.items()}
 
     # The client answers bytes (no decode_responses); redis-py's types also allow str.
     def get(self, kind: str, key: str) -> bytes | None:
         if kind == DEPLOYMENT:
-            return cast("bytes | None", self.redis.hget(DEPLOYMENT_HASH, key))
-        return cast("bytes | None", self.redis.get(key_redis_name(key)))
+            return cast("bytes | None", self.redis.hget(self.names.deployments, key))
+        return cast("bytes | None", self.redis.get(self.names.key(key)))
 
     def items(self, kind: str) -> dict[str, bytes]:
         if kind == DEPLOYMENT:
-            entries = cast("dict[bytes, bytes]", self.redis.hgetall(DEPLOYMENT_HASH))
+            entries = cast("dict[bytes, bytes]", self.redis.hgetall(self.names.deployments))
             return {k.decode(): v for k, v in entries.items()}
-        names = cast(
-            "list[bytes]", list(self.redis.scan_iter(match=key_redis_name("*"), count=1000))
-        )
+        pattern = self.names.key("*")
+        names = cast("list[bytes]", list(self.redis.scan_iter(match=pattern, count=1000)))
         bodies = cast("list[bytes | None]", self.redis.mget(names) if names else [])
-        start = len(key_redis_name(""))
+        start = len(self.names.key(""))
         return {n.decode()[start:]: b for n, b in zip(names, bodies, strict=True) if b}
 
     def current_version(self) -> int:
-        return int(self.redis.get(VERSION_KEY) or 0)
+        return int(self.redis.get(self.names.committed) or 0)
 
 
 class DatabaseStore:
     """The embedded store: the proxy polls this table for versions it has not seen."""
 
     def next_version(self) -> int:
-        # Microsecond clock, never below the last one: versions keep growing even if the
-        # table is emptied, so a running proxy never mistakes new entries for old ones.
+        # The counter row stays locked until the caller's transaction ends, so versions are
+        # written in the order they are handed out.
         with transaction.atomic():
             counter, _ = RegistryCounter.objects.select_for_update().get_or_create(pk=1)
-            counter.value = max(counter.value + 1, time.time_ns() // 1000)
+            counter.value = max(counter.value + 1, clock_version())
             counter.save(update_fields=["value"])
             return counter.value
 
-    def put(self, kind: str, key: str, body: bytes, version: int) -> None:
+    def _unchanged(self, kind: str, key: str, expect: Stored | None) -> bool:
+        if expect is None:
+            return True
+        row = RegistryEntry.objects.filter(kind=kind, key=key).values_list("version", flat=True)
+        return row.first() == expect.token
+
+    def put(
+        self, kind: str, key: str, body: bytes, version: int, *, expect: Stored | None = None
+    ) -> bool:
+        if not self._unchanged(kind, key, expect):
+            return False
         RegistryEntry.objects.update_or_create(
             kind=kind, key=key, defaults={"body": body.decode(), "version": version}
         )
+        return True
 
-    def delete(self, kind: str, key: str, version: int) -> None:
+    def delete(self, kind: str, key: str, version: int, *, expect: Stored | None = None) -> bool:
+        if not self._unchanged(kind, key, expect):
+            return False
         RegistryEntry.objects.filter(kind=kind, key=key).update(body="", version=version)
+        return True
 
-    @transaction.atomic
-    def replace_all(self, entries: dict[tuple[str, str], bytes], version: int) -> None:
-        RegistryEntry.objects.exclude(body="").update(body="", version=version)
-        for (kind, key), body in entries.items():
-            self.put(kind, key, body, version)
+    def entries(self) -> dict[EntryName, Stored]:
+        """Every row, deleted ones included (their version guards a later conditional write)."""
+        rows = RegistryEntry.objects.values_list("kind", "key", "body", "version")
+        return {(kind, key): Stored(body.encode(), version) for kind, key, body, version in rows}
 
     def get(self, kind: str, key: str) -> bytes | None:
         entry = RegistryEntry.objects.filter(kind=kind, key=key).exclude(body="").first()
@@ -132,12 +200,12 @@ class DatabaseStore:
         return {key: body.encode() for key, body in live.values_list("key", "body")}
 
     def current_version(self) -> int:
-        counter = RegistryCounter.objects.filter(pk=1).first()
-        return counter.value if counter else 0
+        return RegistryEntry.objects.aggregate(top=Max("version"))["top"] or 0
 
 
 @cache
 def get_store() -> RegistryStore:
     if settings.REDIS_URL:
-        return RedisStore(redis.Redis.from_url(settings.REDIS_URL))
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        return RedisStore(client, RedisNames(settings.TOLLGATE_REDIS_PREFIX))
     return DatabaseStore()

@@ -2,10 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.web import accounts, invitations, tokens, views
+from core.web.signin import SignInView
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/<slug:tenant_slug>/", accounts.signup, name="signup"),
     path("accounts/verify/<str:token>/", accounts.verify_email, name="verify-email"),

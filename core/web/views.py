@@ -6,18 +6,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from core.permissions import can
 from core.tenancy import memberships_of, switch_tenant
 from core.web.redirects import next_of
 from core.web.requests import TenantRequest
+from core.web.signin import portal_home
 
 
 def home(request: TenantRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("devportal:index")
-    if can(request.membership, "api.view"):
-        return redirect("publisher:index")
-    return redirect("devportal:index")
+    return redirect(portal_home(request.membership))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

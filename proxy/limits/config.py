@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from proxy.contract import DEFAULT_REDIS_PREFIX, RedisNames
 from proxy.env import Env
 
 
@@ -33,5 +34,9 @@ class LimiterConfig:
             lease_horizon_seconds=env.float("TOLLGATE_LEASE_HORIZON_SECONDS", 0.25),
             retry_seconds=env.float("TOLLGATE_LIMITS_RETRY_SECONDS", 1.0),
             redis_timeout_seconds=env.float("TOLLGATE_LIMITS_REDIS_TIMEOUT", 0.5),
-            key_prefix=env.str("TOLLGATE_LIMITS_KEY_PREFIX", "tg:rl"),
+            key_prefix=env.str("TOLLGATE_LIMITS_KEY_PREFIX", _installation_counters(env)),
         )
+
+
+def _installation_counters(env: Env) -> str:
+    return RedisNames(env.str("TOLLGATE_REDIS_PREFIX", DEFAULT_REDIS_PREFIX)).counters

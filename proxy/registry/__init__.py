@@ -24,4 +24,4 @@ def open_store(config: ProxyConfig, registry: Registry) -> RegistryStore:
         return EmbeddedRegistryStore(config, registry)
     from proxy.registry.redis_store import RedisRegistryStore
 
-    return RedisRegistryStore(config.redis_url, registry)
+    return RedisRegistryStore(config.redis_url, config.redis_names, registry)

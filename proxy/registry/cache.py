@@ -46,6 +46,11 @@ class Registry:
         self._key_epoch = 0
         self.fetch_key: KeyFetcher | None = None
         self.ready = False
+        self.version = 0  # the highest registry version applied (reported on /readyz)
+
+    def applied(self, version: int) -> None:
+        """Record that every change up to `version` is applied; versions never go back."""
+        self.version = max(self.version, version)
 
     # -- deployments -------------------------------------------------------------------------
 

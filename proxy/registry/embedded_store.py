@@ -1,7 +1,9 @@
 """Registry store in the database table the compiler writes (`tollgate_registry`).
 
 Polls `WHERE version > last_seen` every PROXY_REGISTRY_POLL_INTERVAL (250 ms): deployments are
-reapplied, changed keys evicted, so a revocation lands within one poll.
+reapplied, changed keys evicted, so any committed change is served within one poll. Writers
+take their version and write it in one transaction, so rows appear in version order and the
+highest version seen is the registry version applied (reported on /readyz).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class EmbeddedRegistryStore:
             {key: body for key, body in rows if self._registry.serves(key)}
         )
         self._last_version = int(top[0][0])
+        self._registry.applied(self._last_version)
         self._registry.ready = True
         log.info(
             "registry loaded",
@@ -89,3 +92,4 @@ class EmbeddedRegistryStore:
             elif kind == KEY:
                 self._registry.evict_key(key)
             self._last_version = max(self._last_version, int(version))
+        self._registry.applied(self._last_version)

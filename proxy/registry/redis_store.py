@@ -1,7 +1,9 @@
 """Registry store in Redis: deployments hash + key strings, invalidated over pub/sub.
 
 The listener subscribes first and loads second, so no change published in between is lost;
-after any connection loss it forgets every cached key and reloads all deployments.
+after any connection loss it forgets every cached key and reloads all deployments. The
+registry version applied is the committed version read with the load (one MULTI), then the
+version of each announcement applied.
 """
 
 from __future__ import annotations
@@ -14,12 +16,10 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from proxy.contract import DEPLOYMENT, INVALIDATION_CHANNEL, KEY, REDIS_PREFIX
+from proxy.contract import DEPLOYMENT, KEY, RedisNames
 from proxy.registry.cache import Registry
 
 log = logging.getLogger("proxy.registry")
-DEPLOYMENT_HASH = f"{REDIS_PREFIX}:deployment"
-KEY_PREFIX = f"{REDIS_PREFIX}:key:"
 
 
 def open_redis(url: str, max_connections: int = 64) -> aioredis.Redis:
@@ -36,8 +36,9 @@ def open_redis(url: str, max_connections: int = 64) -> aioredis.Redis:
 
 
 class RedisRegistryStore:
-    def __init__(self, url: str, registry: Registry) -> None:
+    def __init__(self, url: str, names: RedisNames, registry: Registry) -> None:
         self._redis = open_redis(url)
+        self._names = names
         self._registry = registry
         self._task: asyncio.Task[None] | None = None
         registry.fetch_key = self.fetch_key
@@ -53,7 +54,7 @@ class RedisRegistryStore:
         await self._redis.aclose()
 
     async def fetch_key(self, digest: str) -> bytes | str | None:
-        return await self._redis.get(KEY_PREFIX + digest)
+        return await self._redis.get(self._names.key(digest))
 
     async def _listen_forever(self) -> None:
         delay = 0.2
@@ -71,7 +72,7 @@ class RedisRegistryStore:
     async def _listen(self) -> None:
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         try:
-            await pubsub.subscribe(INVALIDATION_CHANNEL)
+            await pubsub.subscribe(self._names.invalidations)
             await self._reload_all()
             self._registry.ready = True
             log.info(
@@ -87,16 +88,20 @@ class RedisRegistryStore:
 
     async def _reload_all(self) -> None:
         self._registry.evict_all_keys()
-        entries = await self._redis.hgetall(DEPLOYMENT_HASH)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.get(self._names.committed)
+            pipe.hgetall(self._names.deployments)
+            committed, entries = await pipe.execute()
         by_key = {_text(field): body for field, body in entries.items()}
         self._registry.replace_deployments(
             {key: body for key, body in by_key.items() if self._registry.serves(key)}
         )
+        self._registry.applied(int(committed or 0))
 
     async def _apply(self, raw: bytes) -> None:
         try:
             notice = orjson.loads(raw)
-            kind, key = notice.get("kind"), notice.get("key")
+            kind, key, version = notice.get("kind"), notice.get("key"), notice.get("version")
         except (orjson.JSONDecodeError, AttributeError):
             log.warning("unreadable invalidation notice", extra={"event": "bad_invalidation"})
             return
@@ -104,9 +109,12 @@ class RedisRegistryStore:
             self._registry.evict_key(key)
         elif kind == DEPLOYMENT and isinstance(key, str):
             if self._registry.serves(key):
-                self._registry.put_deployment(key, await self._redis.hget(DEPLOYMENT_HASH, key))
+                body = await self._redis.hget(self._names.deployments, key)
+                self._registry.put_deployment(key, body)
         elif kind == "all":
             await self._reload_all()
+        if isinstance(version, int):
+            self._registry.applied(version)
 
 
 def _text(value: bytes | str) -> str:

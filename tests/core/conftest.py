@@ -1,9 +1,6 @@
 """Fixtures for the core tests."""
 
-import os
-
 import pytest
-import redis
 
 from core.registry import publisher
 from core.registry.store import DatabaseStore, RedisStore
@@ -18,14 +15,12 @@ def _fast_passwords(settings):
 
 @pytest.fixture(params=["embedded", "redis"])
 def registry(request, monkeypatch) -> Registry:
-    """The registry in both modes; the Redis one needs REDIS_URL (CI always sets it)."""
+    """The registry in both modes, whichever mode the suite runs in."""
     if request.param == "redis":
-        url = os.environ.get("REDIS_URL")
-        if not url:
-            pytest.skip("Redis mode needs REDIS_URL")
-        client = redis.Redis.from_url(url)
-        store = RedisStore(client)
-        reader = Registry("redis", client)
+        target = request.getfixturevalue("fresh_redis")
+        client = target.client()
+        store = RedisStore(client, target.names)
+        reader = Registry("redis", client, target.names)
     else:
         store, reader = DatabaseStore(), Registry("embedded")
     monkeypatch.setattr(publisher, "get_store", lambda: store)

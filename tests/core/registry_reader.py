@@ -3,31 +3,29 @@ the `tollgate_registry` table in the embedded mode, the Redis hash and keys othe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import redis
 
 from core.models import RegistryEntry
-from proxy.contract import DeploymentSnapshot, KeySnapshot
-
-DEPLOYMENT_HASH = "tg:reg:deployment"
-KEY_PREFIX = "tg:reg:key:"
+from proxy.contract import DeploymentSnapshot, KeySnapshot, RedisNames
 
 
 @dataclass
 class Registry:
     mode: str
     client: redis.Redis | None = None
+    names: RedisNames = field(default_factory=RedisNames)
 
     def _raw_deployment(self, key: str) -> bytes | None:
         if self.client is not None:
-            return self.client.hget(DEPLOYMENT_HASH, key)
+            return self.client.hget(self.names.deployments, key)
         entry = RegistryEntry.objects.filter(kind="deployment", key=key).first()
         return entry.body.encode() if entry and entry.body else None
 
     def _raw_key(self, digest: str) -> bytes | None:
         if self.client is not None:
-            return self.client.get(KEY_PREFIX + digest)
+            return self.client.get(self.names.key(digest))
         entry = RegistryEntry.objects.filter(kind="key", key=digest).first()
         return entry.body.encode() if entry and entry.body else None
 
@@ -43,10 +41,11 @@ class Registry:
         """Every live snapshot, versions zeroed so two registries can be compared."""
         found: dict[tuple[str, str], object] = {}
         if self.client is not None:
-            for key, raw in self.client.hgetall(DEPLOYMENT_HASH).items():
+            for key, raw in self.client.hgetall(self.names.deployments).items():
                 found[("deployment", key.decode())] = DeploymentSnapshot.from_json(raw)
-            for name in self.client.scan_iter(match=KEY_PREFIX + "*"):
-                found[("key", name.decode()[len(KEY_PREFIX) :])] = KeySnapshot.from_json(
+            prefix = self.names.key("")
+            for name in self.client.scan_iter(match=prefix + "*"):
+                found[("key", name.decode()[len(prefix) :])] = KeySnapshot.from_json(
                     self.client.get(name)
                 )
         else:
@@ -58,6 +57,8 @@ class Registry:
     def wipe(self) -> None:
         """Lose the registry (a Redis flush, or the table emptied)."""
         if self.client is not None:
-            self.client.flushdb()
+            names = list(self.client.scan_iter(match=f"{self.names.prefix}:*"))
+            if names:
+                self.client.delete(*names)
         else:
             RegistryEntry.objects.all().delete()

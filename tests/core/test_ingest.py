@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 
 import pytest
 import redis
 
-from core.ingest import GROUP, STREAM, drain_usage_stream
+from core.ingest import GROUP, drain_usage_stream, usage_stream
 from core.models import UsageEvent
 from proxy.config import ProxyConfig
 from proxy.usage.db_sink import DatabaseUsageSink
@@ -17,17 +16,13 @@ from proxy.usage.event import UsageEvent as ProxyEvent
 from proxy.usage.event import utc_now_iso
 from tests.support.stack import database_url_of
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-pytestmark = pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL")
-
 
 @pytest.fixture
-def client(settings):
-    settings.REDIS_URL = REDIS_URL
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.delete(STREAM)
+def client(settings, fresh_redis):
+    """The worker's Redis (the suite's, or a private one in the embedded run)."""
+    settings.REDIS_URL = fresh_redis.url
+    connection = fresh_redis.client()
     yield connection
-    connection.delete(STREAM)
     connection.close()
 
 
@@ -50,7 +45,7 @@ def event(request_id: str | None = None, **fields) -> ProxyEvent:
 
 def add(client: redis.Redis, *events: ProxyEvent) -> None:
     for item in events:
-        client.xadd(STREAM, {"e": item.to_json()})
+        client.xadd(usage_stream(), {"e": item.to_json()})
 
 
 @pytest.mark.django_db
@@ -64,8 +59,8 @@ def test_events_are_stored_acknowledged_and_removed(client):
     assert (stored.prompt_tokens, stored.completion_tokens, stored.total_tokens) == (3, 5, 8)
     assert stored.streamed and stored.ts.tzinfo is not None
     assert UsageEvent.objects.get(request_id=second.request_id).status == 429
-    assert client.xlen(STREAM) == 0
-    assert client.xpending(STREAM, GROUP)["pending"] == 0
+    assert client.xlen(usage_stream()) == 0
+    assert client.xpending(usage_stream(), GROUP)["pending"] == 0
     assert drain_usage_stream(consumer="w1") == 0
 
 
@@ -84,22 +79,22 @@ def test_entries_of_a_crashed_consumer_are_claimed_and_stored(client):
     drain_usage_stream(consumer="warmup")  # creates the group
     lost = event()
     add(client, lost)
-    client.xreadgroup(GROUP, "crashed", {STREAM: ">"}, count=10)  # read, never acked
+    client.xreadgroup(GROUP, "crashed", {usage_stream(): ">"}, count=10)  # read, never acked
 
     assert drain_usage_stream(consumer="w2", claim_idle_ms=0) == 1
     assert UsageEvent.objects.filter(request_id=lost.request_id).exists()
-    assert client.xpending(STREAM, GROUP)["pending"] == 0
+    assert client.xpending(usage_stream(), GROUP)["pending"] == 0
 
 
 @pytest.mark.django_db
 def test_malformed_entries_are_dropped_not_retried(client):
-    client.xadd(STREAM, {"e": b"{not json"})
-    client.xadd(STREAM, {"other": b"x"})
+    client.xadd(usage_stream(), {"e": b"{not json"})
+    client.xadd(usage_stream(), {"other": b"x"})
     good = event()
     add(client, good)
     assert drain_usage_stream(consumer="w1") == 3
     assert list(UsageEvent.objects.values_list("request_id", flat=True)) == [good.request_id]
-    assert client.xlen(STREAM) == 0
+    assert client.xlen(usage_stream()) == 0
 
 
 def test_embedded_mode_has_nothing_to_drain(settings):
@@ -112,8 +107,6 @@ def test_the_proxy_database_sink_writes_the_django_table():
     """Embedded mode: the proxy's own INSERT matches core_usageevent's columns."""
     from django.db import connection
 
-    if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
-        pytest.skip("an in-memory test database is not reachable from the sink's connection")
     config = ProxyConfig.from_env({"DATABASE_URL": database_url_of(connection.settings_dict)})
     written = event(model_requested="gpt-4o", quota_exceeded=True)
 

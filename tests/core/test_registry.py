@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import orjson
 import pytest
 from django.utils import timezone
 
 from core.models import ApiKey, RegistryEntry
+from core.registry import publisher
 from core.secrets import key_ring
 from core.services import access, apis, deployments, lifecycle, tenants
 from tests.core.builders import PROVIDER_KEY, deploy, make_api, move_to, subscribe_with_key
@@ -306,38 +308,87 @@ def test_rebuild_restores_everything_after_a_loss(registry, personas, live, comm
     assert ("key", revoked.key.digest) not in after
 
 
+@pytest.mark.parametrize("registry", ["embedded"], indirect=True)
 def test_embedded_versions_only_grow(registry, personas, live, commit) -> None:
-    if registry.mode != "embedded":
-        pytest.skip("the embedded table's versions")
     seen = list(RegistryEntry.objects.order_by("version").values_list("version", flat=True))
     with commit():
         access.revoke_key(key=live[2].key, actor=personas.subscriber)
     tombstone = RegistryEntry.objects.get(kind="key", key=live[2].key.digest)
     assert tombstone.body == "" and tombstone.version > max(seen)
     assert len(set(seen)) == len(seen)
+    assert publisher.get_store().current_version() == tombstone.version  # a synced proxy says so
 
 
-def test_redis_announces_each_change(registry, personas, live, commit) -> None:
-    if registry.mode != "redis":
-        pytest.skip("invalidation messages are the Redis mode's")
-    import orjson
-
+@pytest.mark.parametrize("registry", ["redis"], indirect=True)
+def test_redis_announces_each_change_with_its_version(registry, personas, live, commit) -> None:
     listener = registry.client.pubsub(ignore_subscribe_messages=True)
-    listener.subscribe("tg:reg:invalidate")
+    listener.subscribe(registry.names.invalidations)
     with commit():
         access.revoke_key(key=live[2].key, actor=personas.subscriber)
-    from django.core.management import call_command
+    registry.client.hdel(registry.names.deployments, DEFAULT_KEY)  # one entry lost
+    report = publisher.rebuild()
 
-    call_command("registry", "rebuild")
+    announced = _announcements(listener, expected=2)
+    committed = int(registry.client.get(registry.names.committed))
+    assert announced[0]["kind"] == "key" and announced[0]["key"] == live[2].key.digest
+    assert announced[1] == {"kind": "deployment", "key": DEFAULT_KEY, "version": committed}
+    assert announced[0]["version"] < committed == report.version
+    assert report.written == 1
+
+
+def _announcements(listener, expected: int) -> list[dict]:
+    import orjson
+
     messages = []
-    deadline = time.monotonic() + 2
-    while len(messages) < 2 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 5
+    while len(messages) < expected and time.monotonic() < deadline:
         message = listener.get_message(timeout=0.1)  # None also for the ignored confirmation
         if message is not None:
             messages.append(orjson.loads(message["data"]))
     listener.close()
-    latest = int(registry.client.get("tg:reg:version"))
-    assert messages == [
-        {"kind": "key", "key": live[2].key.digest, "version": latest - 1},
-        {"kind": "all", "version": latest},
-    ]
+    return messages
+
+
+def test_rebuild_writes_only_what_differs(registry, personas, live, commit) -> None:
+    before = _versions(registry)
+    quiet = publisher.rebuild()
+    assert (quiet.deployments, quiet.keys, quiet.written) == (1, 1, 0)
+    assert _versions(registry) == before  # nothing rewritten, so no proxy reloads anything
+
+    with commit():
+        other = make_api(personas.tenant, personas.creator, name="Other", context="other")
+        api = move_to(other, "PUBLISHED", personas.publisher)
+    ApiKey.objects.filter(pk=live[2].key.pk).update(expires_at=timezone.now() - timedelta(1))
+    deployment = deploy(api, personas.publisher)  # not committed through the publisher
+    report = publisher.rebuild()
+    assert (report.deployments, report.keys, report.written) == (2, 0, 2)
+    assert registry.key(live[2].key.digest) is None
+    assert registry.deployment(f"default:acme:{deployment.revision.config['route']}")
+    assert _versions(registry)[("deployment", DEFAULT_KEY)] == before[("deployment", DEFAULT_KEY)]
+
+
+def test_rebuild_leaves_what_a_publish_changed_meanwhile(
+    registry, personas, live, commit, monkeypatch
+) -> None:
+    """The reconcile compiled the database before the change; the publish after it wins."""
+    compile_everything = publisher._compile_everything
+
+    def compile_then_change():
+        wanted = compile_everything()
+        with commit():
+            lifecycle.change_lifecycle(api=live[0], to_state="BLOCKED", actor=personas.publisher)
+        return wanted
+
+    monkeypatch.setattr(publisher, "_compile_everything", compile_then_change)
+    report = publisher.rebuild()
+    assert report.written == 0
+    assert registry.deployment(DEFAULT_KEY).lifecycle_state == "BLOCKED"
+
+
+def _versions(registry) -> dict[tuple[str, str], int]:
+    store = publisher.get_store()
+    return {
+        name: orjson.loads(entry.body)["version"]
+        for name, entry in store.entries().items()
+        if entry.body
+    }

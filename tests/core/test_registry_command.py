@@ -24,8 +24,10 @@ def published(registry, personas, django_capture_on_commit_callbacks):
         return subscribe_with_key(personas.tenant, personas.subscriber, api)
 
 
-def test_rebuild_reports_counts(published) -> None:
-    assert run("rebuild").startswith("Rebuilt the registry: 1 deployments, 1 keys, version ")
+def test_rebuild_reports_counts(published, registry) -> None:
+    assert run("rebuild").startswith("Rebuilt the registry: 1 deployments, 1 keys (0 written), ")
+    registry.wipe()
+    assert run("rebuild").startswith("Rebuilt the registry: 1 deployments, 1 keys (2 written), ")
 
 
 def test_show_lists_and_prints_without_credentials(published) -> None:

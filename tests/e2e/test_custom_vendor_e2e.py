@@ -110,6 +110,7 @@ def build(rest: httpx.Client, stack) -> tuple[dict, str]:
 def test_custom_vendor_through_the_gateway(stack, admin_client) -> None:
     tenant, rest = admin_client
     api, key = build(rest, stack)
+    stack.sync()  # the deployment and the key have reached the gateway
     stack.clear_mock()
     url = stack.gateway_url(tenant.slug, api["route"]) + "/chat/completions"
     chat = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say hi"}]}
@@ -123,8 +124,13 @@ def test_custom_vendor_through_the_gateway(stack, admin_client) -> None:
     assert key not in str(first)
 
     usage = answers[0].json()["usage"]
-    rows = eventually(lambda: list(UsageEvent.objects.filter(tenant_id=tenant.pk, status=200)))
-    assert len(rows) == 2
+
+    def admitted_rows() -> list[UsageEvent] | None:  # the proxy writes usage in batches
+        rows = list(UsageEvent.objects.filter(tenant_id=tenant.pk, status=200))
+        return rows if len(rows) >= 2 else None
+
+    rows = eventually(admitted_rows)
+    assert rows is not None and len(rows) == 2
     for row in rows:
         assert (row.prompt_tokens, row.completion_tokens, row.total_tokens) == (
             usage["prompt_tokens"],

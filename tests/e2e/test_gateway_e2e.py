@@ -97,6 +97,7 @@ def test_three_vendors_through_the_gateway(stack, world):
     key = rest.call("POST", f"/applications/{app['id']}/keys/", json={"key_type": "production"})[
         "key"
     ]
+    stack.sync()  # the three deployments and the key have reached the gateway
     stack.clear_mock()
 
     for vendor, api in apis.items():

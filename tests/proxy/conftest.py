@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +14,10 @@ from tests.proxy.support import (
     RedisRegistry,
     SqliteRegistry,
     start_mock,
+    start_proxies,
     start_proxy,
 )
-
-REDIS_URL = os.environ.get("REDIS_URL", "")
+from tests.support.services import RedisDb
 
 
 class MockProvider:
@@ -51,15 +50,11 @@ def mock(_mock_process: Process) -> MockProvider:
     return provider
 
 
-def _require_redis() -> None:
-    if not REDIS_URL:
-        pytest.skip("needs REDIS_URL")
-
-
 @pytest.fixture(scope="session")
-def _redis_proxies(_mock_process: Process, proxy_logs: Path) -> Iterator[list[Process]]:
-    _require_redis()
-    proxies = [start_proxy(proxy_logs, REDIS_URL=REDIS_URL) for _ in range(2)]
+def _redis_proxies(
+    _mock_process: Process, proxy_logs: Path, shared_redis: RedisDb
+) -> Iterator[list[Process]]:
+    proxies = start_proxies(2, proxy_logs, REDIS_URL=shared_redis.url)
     yield proxies
     for process in proxies:
         process.stop()
@@ -77,18 +72,20 @@ def proxy(proxies: list[Process]) -> Process:
 
 
 @pytest.fixture
-def registry() -> RedisRegistry:
-    _require_redis()
-    return RedisRegistry(REDIS_URL)
+def registry(fresh_redis: RedisDb) -> Iterator[RedisRegistry]:
+    writer = RedisRegistry(fresh_redis.url, fresh_redis.names)
+    yield writer
+    writer.client.close()
 
 
 @pytest.fixture(scope="session")
-def strict_proxy(_mock_process: Process, proxy_logs: Path) -> Iterator[Process]:
+def strict_proxy(
+    _mock_process: Process, proxy_logs: Path, shared_redis: RedisDb
+) -> Iterator[Process]:
     """Production SSRF rules (no private upstreams) and a test limiter on the seam."""
-    _require_redis()
     process = start_proxy(
         proxy_logs,
-        REDIS_URL=REDIS_URL,
+        REDIS_URL=shared_redis.url,
         ALLOW_PRIVATE_UPSTREAMS="false",
         PROXY_LIMITER="tests.proxy.refusing_limiter:ModelLimiter",
     )
@@ -119,7 +116,7 @@ def embedded_registry(_embedded: tuple[Process, SqliteRegistry]) -> SqliteRegist
 
 @pytest.fixture(params=["redis", "embedded"])
 def gateway(request: pytest.FixtureRequest) -> Gateway:
-    """One proxy in each registry mode (Redis only when REDIS_URL is set)."""
+    """One proxy in each registry mode."""
     if request.param == "redis":
         proxy = request.getfixturevalue("proxy")
         return Gateway("redis", proxy, request.getfixturevalue("registry"))

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-import httpx
-
 from core.catalog import BUILTIN_VENDORS
 from proxy.contract import DeploymentSnapshot, Endpoint, Operation
 from proxy.ingress import unified_operations
@@ -20,6 +18,7 @@ from tests.proxy.support import (
     eventually,
     make_deployment,
     make_key,
+    wait_synced,
 )
 
 REPLY = "Hello from the mock provider."
@@ -79,7 +78,7 @@ class Gateway:
         self.registry.put_deployment(deployment)
         plain, snapshot = make_key(subscriptions={deployment.api_id: "ACTIVE"})
         self.registry.put_key(snapshot)
-        wait_deployed(self.proxy.url, deployment.route)
+        wait_synced(self.proxy.url, self.registry)
         return plain
 
     def base_url(self, deployment: DeploymentSnapshot) -> str:
@@ -102,18 +101,7 @@ class Gateway:
             ]
             return events if len(events) >= count else None
 
-        return eventually(landed, timeout=5)
-
-
-def wait_deployed(proxy_url: str, route: str) -> None:
-    """Until the proxy knows the route (any answer but `route_not_found`; unified APIs on
-    non-OpenAI vendors have no `/models` to probe)."""
-
-    def routed() -> bool:
-        response = httpx.get(f"{proxy_url}/{route}/models", timeout=2)
-        return response.status_code != 404 or b"route_not_found" not in response.content
-
-    eventually(routed)
+        return eventually(landed)
 
 
 def tokens_of(event: dict) -> tuple[int, int, int]:

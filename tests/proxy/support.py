@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,24 +16,25 @@ import orjson
 import redis
 
 from proxy.contract import (
-    INVALIDATION_CHANNEL,
     Auth,
     DeploymentSnapshot,
     Endpoint,
     KeySnapshot,
     Operation,
+    RedisNames,
     SubscriptionGrant,
     Vendor,
     deployment_key,
 )
 from proxy.crypto import KeyRing, key_digest
+from tests.support.readiness import wait_for_registry
+from tests.support.services import free_port, worker_redis_prefix
+
+__all__ = ["free_port"]  # the tests' port allocator, re-exported for the proxy tests
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "proxy-test-secret"
 KEYRING = KeyRing([], SECRET)
-# TOLLGATE_TEST_PORTS=24000-24999 moves the children to another range (parallel runs).
-_FIRST, _, _LAST = os.environ.get("TOLLGATE_TEST_PORTS", "18200-18999").partition("-")
-PORTS = iter(range(int(_FIRST), int(_LAST)))
 _versions = itertools.count(1)
 _ids = itertools.count(1000)
 
@@ -93,14 +93,6 @@ MOCK_PATHS = {
     "cohere": "/cohere",
     "compatible": "/compatible/v1",
 }
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port left in the test port range")
 
 
 def next_id() -> int:
@@ -194,32 +186,47 @@ def with_lifecycle(deployment: DeploymentSnapshot, state: str) -> DeploymentSnap
 
 
 class RedisRegistry:
-    """Writes snapshots the way core/registry does: store, then PUBLISH an invalidation."""
+    """Writes snapshots the way core/registry does: store, raise the committed version, then
+    PUBLISH an invalidation carrying it (under this worker's Redis prefix)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, names: RedisNames | None = None) -> None:
+        self.url = url
         self.client = redis.Redis.from_url(url)
+        self.names = names or RedisNames(worker_redis_prefix())
 
-    def _notify(self, kind: str, key: str) -> None:
-        self.client.publish(INVALIDATION_CHANNEL, orjson.dumps({"kind": kind, "key": key}))
+    def _commit(self, kind: str, key: str) -> None:
+        # A microsecond clock as the floor, as core's store does: versions keep growing even
+        # after Redis lost everything.
+        version = max(self.client.incr(self.names.version), time.time_ns() // 1000)
+        self.client.set(self.names.version, version)
+        self.client.set(self.names.committed, version)
+        notice = {"kind": kind, "key": key, "version": version}
+        self.client.publish(self.names.invalidations, orjson.dumps(notice))
+
+    @property
+    def version(self) -> int:
+        """The registry version after the last write: a proxy reporting it has applied it."""
+        return int(self.client.get(self.names.committed) or 0)
 
     def put_deployment(self, snapshot: DeploymentSnapshot) -> None:
-        self.client.hset("tg:reg:deployment", snapshot.key, snapshot.to_json())
-        self._notify("deployment", snapshot.key)
+        self.client.hset(self.names.deployments, snapshot.key, snapshot.to_json())
+        self._commit("deployment", snapshot.key)
 
     def remove_deployment(self, snapshot: DeploymentSnapshot) -> None:
-        self.client.hdel("tg:reg:deployment", snapshot.key)
-        self._notify("deployment", snapshot.key)
+        self.client.hdel(self.names.deployments, snapshot.key)
+        self._commit("deployment", snapshot.key)
 
     def put_key(self, snapshot: KeySnapshot) -> None:
-        self.client.set(f"tg:reg:key:{snapshot.digest}", snapshot.to_json())
-        self._notify("key", snapshot.digest)
+        self.client.set(self.names.key(snapshot.digest), snapshot.to_json())
+        self._commit("key", snapshot.digest)
 
     def revoke_key(self, snapshot: KeySnapshot) -> None:
-        self.client.delete(f"tg:reg:key:{snapshot.digest}")
-        self._notify("key", snapshot.digest)
+        self.client.delete(self.names.key(snapshot.digest))
+        self._commit("key", snapshot.digest)
 
     def usage_events(self) -> list[dict]:
-        return [orjson.loads(fields[b"e"]) for _, fields in self.client.xrange("tg:usage")]
+        stream = self.names.usage_stream
+        return [orjson.loads(fields[b"e"]) for _, fields in self.client.xrange(stream)]
 
 
 REGISTRY_DDL = """
@@ -270,6 +277,12 @@ class SqliteRegistry:
     def revoke_key(self, snapshot: KeySnapshot) -> None:
         self._put("key", snapshot.digest, "")
 
+    @property
+    def version(self) -> int:
+        """The registry version after the last write: a proxy reporting it has applied it."""
+        top = self.db.execute("SELECT COALESCE(MAX(version), 0) FROM tollgate_registry")
+        return top.fetchone()[0]
+
     def usage_rows(self) -> list[dict]:
         cursor = self.db.execute("SELECT * FROM core_usageevent ORDER BY id")
         names = [column[0] for column in cursor.description]
@@ -314,7 +327,8 @@ class Process:
                 stderr=subprocess.STDOUT,
             )
 
-    def wait_for(self, path: str, timeout: float = 20.0) -> None:
+    def wait_for(self, path: str, timeout: float = 60.0) -> None:
+        """Until `path` answers 200; generous, for a loaded machine, and over as soon as it does."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -344,8 +358,7 @@ def start_mock(log_dir: Path) -> Process:
         base_env(),
         log_dir / f"mock-{port}.log",
     )
-    process.wait_for("/_mock/health")
-    return process
+    return _ready(process, "/_mock/health")
 
 
 def start_proxy(log_dir: Path, *, ready: bool = True, **env: str) -> Process:
@@ -353,15 +366,37 @@ def start_proxy(log_dir: Path, *, ready: bool = True, **env: str) -> Process:
     process = Process(
         ["-m", "proxy", "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
     )
-    process.wait_for("/readyz" if ready else "/healthz")
+    return _ready(process, "/readyz" if ready else "/healthz")
+
+
+def _ready(process: Process, path: str) -> Process:
+    """The process once `path` answers; stopped, not left behind, when it never does."""
+    try:
+        process.wait_for(path)
+    except BaseException:
+        process.stop()
+        raise
     return process
+
+
+def start_proxies(count: int, log_dir: Path, **env: str) -> list[Process]:
+    """`count` proxies on one configuration; none is left running if one fails to start."""
+    started: list[Process] = []
+    try:
+        for _ in range(count):
+            started.append(start_proxy(log_dir, **env))
+    except BaseException:
+        for process in started:
+            process.stop()
+        raise
+    return started
 
 
 def deployment_key_for(snapshot: DeploymentSnapshot) -> str:
     return deployment_key(snapshot.environment, snapshot.tenant_slug, snapshot.route)
 
 
-def eventually(check, timeout: float = 2.0, interval: float = 0.02):
+def eventually(check, timeout: float = 10.0, interval: float = 0.02):
     """Retry `check` until it returns a truthy value; return it (or raise its last error)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -377,7 +412,6 @@ def eventually(check, timeout: float = 2.0, interval: float = 0.02):
         time.sleep(interval)
 
 
-def wait_routed(proxy_url: str, route_path: str, tenant_prefix: str = "") -> None:
-    """Wait until a proxy knows a deployment (an unauthenticated call stops answering 404)."""
-    url = f"{proxy_url}{tenant_prefix}/{route_path}/models"
-    eventually(lambda: httpx.get(url, timeout=2).status_code != 404)
+def wait_synced(proxy_url: str, registry: RedisRegistry | SqliteRegistry) -> None:
+    """Wait until a proxy has applied everything written to `registry` so far."""
+    wait_for_registry(proxy_url, registry.version)

@@ -13,12 +13,11 @@ from proxy.errors import CATALOG
 from tests.proxy.gateways import Gateway, unified_deployment
 from tests.proxy.support import (
     REPO,
-    eventually,
     free_port,
     make_deployment,
     make_key,
     start_proxy,
-    wait_routed,
+    wait_synced,
     with_lifecycle,
 )
 from tests.proxy.test_proxy_forwarding import chat, publish
@@ -102,7 +101,7 @@ def test_blocked_api_and_missing_endpoint(proxy, mock, registry):
     registry.put_key(snapshot)
     expect_error(post(proxy, deployment, sandbox_key), 403, "no_endpoint_for_key_type")
     registry.put_deployment(with_lifecycle(deployment, "BLOCKED"))
-    eventually(lambda: post(proxy, deployment, key).status_code == 403)
+    wait_synced(proxy.url, registry)
     expect_error(post(proxy, deployment, key), 403, "api_blocked")
 
 
@@ -186,7 +185,7 @@ def test_registry_unavailable_for_unknown_keys(embedded_proxy, embedded_registry
     embedded_registry.put_deployment(deployment)
     known, snapshot = make_key(subscriptions={deployment.api_id: "ACTIVE"})
     embedded_registry.put_key(snapshot)
-    wait_routed(embedded_proxy.url, deployment.route)
+    wait_synced(embedded_proxy.url, embedded_registry)
     assert post(embedded_proxy, deployment, known).status_code == 200  # now cached
     db = embedded_registry.db
     db.execute("ALTER TABLE tollgate_registry RENAME TO tollgate_registry_away")

@@ -10,7 +10,7 @@ from tests.proxy.support import (
     make_deployment,
     make_key,
     provider_key,
-    wait_routed,
+    wait_synced,
 )
 
 
@@ -20,7 +20,7 @@ def publish(registry, proxies, deployment, **key_options):
     plain, snapshot = make_key(subscriptions={deployment.api_id: "ACTIVE"}, **key_options)
     registry.put_key(snapshot)
     for process in proxies:
-        wait_routed(process.url, deployment.route)
+        wait_synced(process.url, registry)
     return plain
 
 

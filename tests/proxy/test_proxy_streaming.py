@@ -103,7 +103,7 @@ def test_client_disconnect_cancels_the_upstream_stream(proxy, mock, registry):
         while b"data: " not in received:  # the headers, then the first event
             received += client.recv(65536)
     # The proxy noticed, dropped the upstream connection, and the mock saw its client go.
-    eventually(lambda: mock.requests()[0]["disconnected"], timeout=3)
+    eventually(lambda: mock.requests()[0]["disconnected"])
     events = eventually(
         lambda: [
             e for e in registry.usage_events() if e["api_id"] == deployment.api_id and e["streamed"]

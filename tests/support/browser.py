@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.services import missing
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,15 +26,14 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests.")
-        pytest.skip("Chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
-    # plain synchronous code between Playwright calls, which Django would otherwise refuse.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        missing(f"Chromium (at {CHROMIUM})")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # While Playwright's sync API is open its event loop runs in this thread, and Django
+    # refuses ORM calls next to a running loop; the tests' own ORM calls are plain
+    # synchronous code between Playwright calls, so allow them for this browser's lifetime.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

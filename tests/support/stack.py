@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,12 +10,10 @@ import httpx
 import pytest
 
 from core.processes import Supervisor, demo_upstream_spec, proxy_spec, web_spec, worker_spec
+from tests.support.readiness import wait_for_registry
+from tests.support.services import clear_prefix, free_port, worker_redis_prefix
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["Stack", "free_port", "stack"]
 
 
 def database_url_of(settings_dict: dict) -> str:
@@ -47,16 +44,21 @@ class Stack:
     def gateway_url(self, tenant_slug: str, route: str) -> str:
         return f"{self.proxy_url}/t/{tenant_slug}/{route}"
 
+    def sync(self) -> int:
+        """Wait until the gateway serves every registry change committed so far (the version
+        its /readyz reports reaches the store's); return that version."""
+        from core.registry.store import get_store
+
+        version = get_store().current_version()
+        wait_for_registry(self.proxy_url, version)
+        return version
+
 
 def _empty_redis() -> None:
     """Earlier runs' registry entries and usage events must not leak into this one."""
     url = os.environ.get("REDIS_URL")
     if url:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        client.flushdb()
-        client.close()
+        clear_prefix(url, worker_redis_prefix())
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""`manage.py registry rebuild` recreates every snapshot from the database;
+"""`manage.py registry rebuild` reconciles every snapshot with the database;
 `manage.py registry show [--kind K] [KEY]` lists what the proxy would read."""
 
 from __future__ import annotations
@@ -28,17 +28,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
-        commands.add_parser("rebuild", help="Recreate every snapshot from the database.")
+        commands.add_parser("rebuild", help="Rewrite each snapshot that differs from the database.")
         show = commands.add_parser("show", help="List snapshots, or print one by its key.")
         show.add_argument("key", nargs="?", help="A deployment key or a key digest.")
         show.add_argument("--kind", choices=KINDS, help="Only this kind of snapshot.")
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "rebuild":
-            counts = publisher.rebuild()
+            report = publisher.rebuild()
             self.stdout.write(
-                f"Rebuilt the registry: {counts['deployments']} deployments, "
-                f"{counts['keys']} keys, version {counts['version']}."
+                f"Rebuilt the registry: {report.deployments} deployments, {report.keys} keys "
+                f"({report.written} written), version {report.version}."
             )
         else:
             self.show(options.get("key"), options.get("kind"))

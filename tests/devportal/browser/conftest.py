@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +9,6 @@ import pytest
 
 from tests.support.browser import BROWSER_PASSWORD, save_screenshot, sign_in  # noqa: F401
 
-# Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are plain
-# synchronous code between Playwright calls, which Django would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # `browser`, `new_page` and `sign_in` come from tests/support/browser.py.
 
 PASSWORD = BROWSER_PASSWORD
@@ -48,7 +44,7 @@ def published(personas, stack) -> Published:
 
     upstream = f"{stack.mock_url}/openai/v1"
     acme, actor = personas.tenant, personas.admin
-    return Published(
+    published = Published(
         tenant=acme,
         chat=catalog_api(
             acme, actor, "Support Assistant", S.PUBLISHED, tags=["chat", "support"], url=upstream
@@ -63,3 +59,5 @@ def published(personas, stack) -> Published:
             url=upstream,
         ),
     )
+    stack.sync()  # the gateway serves all three
+    return published

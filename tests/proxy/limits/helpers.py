@@ -11,7 +11,8 @@ from proxy.contract import Limits
 from proxy.limits import CallIdentity
 
 T = TypeVar("T")
-REDIS_URL = os.environ.get("TOLLGATE_LIMITS_TEST_REDIS_URL") or os.environ.get("REDIS_URL", "")
+# Another Redis for the shared-counter tests; by default they use the suite's (`shared_redis`).
+LIMITS_TEST_REDIS_URL = os.environ.get("TOLLGATE_LIMITS_TEST_REDIS_URL", "")
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

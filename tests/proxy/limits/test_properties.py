@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +14,7 @@ from proxy.limits.failover import FailoverCounters
 from proxy.limits.lease import LeasePolicy, LeasingStore
 from proxy.limits.store import MemoryStore, window_start
 
-from .helpers import PATIENT_SECONDS, REDIS_URL, FakeClock, identity, redis_client, run
+from .helpers import PATIENT_SECONDS, FakeClock, identity, redis_client, run
 
 UNITS = st.sampled_from([1, 2, 5, 60, 3600, 86400])
 ALIGNED = 1_800_000_000 // 86400 * 86400  # a day boundary, so every unit starts here
@@ -114,14 +113,13 @@ def _assert_shared_counts_within(shared: MemoryStore, request_limit: int, token_
         assert count <= limit, (key, count, limit)
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (shared counters)")
 @settings(DETERMINISTIC, max_examples=20)
 @given(
     limit=st.integers(0, 60),
     bursts=st.lists(st.integers(1, 50), min_size=1, max_size=4),
     lease_min=st.sampled_from([10, 10**6]),
 )
-def test_three_limiters_on_redis_admit_at_most_the_limit(limit, bursts, lease_min):
+def test_three_limiters_on_redis_admit_at_most_the_limit(redis_url, limit, bursts, lease_min):
     prefix = f"tg:rl:test:{uuid.uuid4().hex[:12]}"
     config = LimiterConfig(
         key_prefix=prefix,
@@ -134,7 +132,7 @@ def test_three_limiters_on_redis_admit_at_most_the_limit(limit, bursts, lease_mi
 
     async def scenario() -> int:
         clients = [
-            redis_client(REDIS_URL, wait_seconds=PATIENT_SECONDS, connect_seconds=PATIENT_SECONDS)
+            redis_client(redis_url, wait_seconds=PATIENT_SECONDS, connect_seconds=PATIENT_SECONDS)
             for _ in range(3)
         ]
         limiters = [Limiter.from_config(config, client, clock=clock) for client in clients]

@@ -9,7 +9,13 @@ from proxy.limits import Counter, Dimension, Level, Limiter, LimiterConfig, Toke
 from proxy.limits.redis_store import EXPIRY_GRACE_SECONDS, RedisStore
 from proxy.limits.store import Take
 
-from .helpers import FakeClock, identity, redis_client, run
+from .helpers import PATIENT_SECONDS, FakeClock, identity, redis_client, run
+
+
+def patient(prefix: str) -> LimiterConfig:
+    """Exact counts need every round trip answered: a loaded machine must not turn a slow one
+    into the (correct, but per-process) fallback."""
+    return LimiterConfig(key_prefix=prefix, redis_timeout_seconds=PATIENT_SECONDS)
 
 
 def _counter(limit: int, key: str, *, hard: bool = True, unit: int = 60) -> Counter:
@@ -18,7 +24,9 @@ def _counter(limit: int, key: str, *, hard: bool = True, unit: int = 60) -> Coun
 
 def test_script_is_all_or_nothing_and_expires_with_the_window(redis_url, clean_prefix, clock):
     async def scenario():
-        client = redis_client(redis_url)
+        client = redis_client(
+            redis_url, wait_seconds=PATIENT_SECONDS, connect_seconds=PATIENT_SECONDS
+        )
         store = RedisStore(client, clock, prefix=clean_prefix)
         ok = await store.acquire([Take(_counter(2, "a"), 1), Take(_counter(5, "b"), 1)])
         refused = await store.acquire([Take(_counter(5, "b"), 1), Take(_counter(0, "c"), 1)])
@@ -37,8 +45,10 @@ def test_script_is_all_or_nothing_and_expires_with_the_window(redis_url, clean_p
 
 def test_concurrent_admits_never_pass_the_limit(redis_url, clean_prefix, clock):
     async def scenario():
-        client = redis_client(redis_url)
-        limiter = Limiter.from_config(LimiterConfig(key_prefix=clean_prefix), client, clock=clock)
+        client = redis_client(
+            redis_url, wait_seconds=PATIENT_SECONDS, connect_seconds=PATIENT_SECONDS
+        )
+        limiter = Limiter.from_config(patient(clean_prefix), client, clock=clock)
         ident = identity(plan=Limits(requests=25))
         decisions = await asyncio.gather(*(limiter.admit(ident, None) for _ in range(80)))
         await client.aclose()
@@ -55,8 +65,10 @@ def test_concurrent_admits_never_pass_the_limit(redis_url, clean_prefix, clock):
 
 def test_token_settles_refund_in_redis(redis_url, clean_prefix, clock):
     async def scenario():
-        client = redis_client(redis_url)
-        limiter = Limiter.from_config(LimiterConfig(key_prefix=clean_prefix), client, clock=clock)
+        client = redis_client(
+            redis_url, wait_seconds=PATIENT_SECONDS, connect_seconds=PATIENT_SECONDS
+        )
+        limiter = Limiter.from_config(patient(clean_prefix), client, clock=clock)
         ident = identity(plan=Limits(total_tokens=1000))
         first = await limiter.admit(ident, TokenEstimate(10, 300))
         await limiter.settle(first, Usage(10, 40))
@@ -69,12 +81,19 @@ def test_token_settles_refund_in_redis(redis_url, clean_prefix, clock):
 
 def test_leases_cut_round_trips_and_keep_two_processes_under_the_limit(redis_url, clean_prefix):
     clock = FakeClock()
-    config = LimiterConfig(key_prefix=clean_prefix, lease_min_limit=100, lease_cap_divisor=4)
+    config = LimiterConfig(
+        key_prefix=clean_prefix,
+        lease_min_limit=100,
+        lease_cap_divisor=4,
+        redis_timeout_seconds=PATIENT_SECONDS,
+    )
     limit = 2000
     trips = [0]
 
     async def scenario():
-        client = redis_client(redis_url)
+        client = redis_client(
+            redis_url, wait_seconds=PATIENT_SECONDS, connect_seconds=PATIENT_SECONDS
+        )
         limiters = [Limiter.from_config(config, client, clock=clock) for _ in range(2)]
         for limiter in limiters:
             _count_trips(limiter, trips)

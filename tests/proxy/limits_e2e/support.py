@@ -13,7 +13,7 @@ import redis
 
 from proxy.contract import DeploymentSnapshot, KeySnapshot, Limits
 from proxy.limits import estimate_request, estimator_for
-from tests.proxy.support import Process, make_key, wait_routed
+from tests.proxy.support import Process, make_key, wait_synced
 
 MODEL = "gpt-4o-mini"
 DEFAULT_MAX_TOKENS = 256  # TOLLGATE_DEFAULT_MAX_TOKENS's default
@@ -58,7 +58,7 @@ def publish(registry, proxies: list[Process], deployment, *keys: KeySnapshot) ->
     for snapshot in keys:
         registry.put_key(snapshot)
     for process in proxies:
-        wait_routed(process.url, deployment.route)
+        wait_synced(process.url, registry)
 
 
 def inside_window(unit: int, needed: float) -> float:

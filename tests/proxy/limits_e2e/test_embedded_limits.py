@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from proxy.contract import Limits
-from tests.proxy.support import eventually, make_deployment, wait_routed
+from tests.proxy.support import eventually, make_deployment, wait_synced
 
 from .support import (
     Call,
@@ -24,7 +24,7 @@ def _publish(registry, proxy, deployment, *snapshots) -> None:
     registry.put_deployment(deployment)
     for snapshot in snapshots:
         registry.put_key(snapshot)
-    wait_routed(proxy.url, deployment.route)
+    wait_synced(proxy.url, registry)
 
 
 def _rows_of(registry, key_id: int, count: int) -> list[dict]:

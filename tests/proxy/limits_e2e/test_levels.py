@@ -13,7 +13,6 @@ from proxy.contract import Limits
 from tests.proxy.support import eventually, make_deployment, make_key
 from tests.proxy.test_proxy_forwarding import usage_event
 
-from .conftest import REDIS_URL
 from .support import (
     DEFAULT_MAX_TOKENS,
     chat,
@@ -87,7 +86,7 @@ def _token_plan(three_proxies, mock, registry, limits_prefix):
     key, snapshot = limited_key(deployment, plan=Limits(total_tokens=10_000))
     publish(registry, three_proxies, deployment, snapshot)
     pattern = plan_counter(limits_prefix, deployment, snapshot, "total_tokens")
-    return deployment, key, lambda: sum(counter_values(REDIS_URL, pattern))
+    return deployment, key, lambda: sum(counter_values(registry.url, pattern))
 
 
 def test_reservations_are_refunded_when_the_call_fails(

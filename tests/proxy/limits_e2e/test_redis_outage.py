@@ -37,9 +37,10 @@ def test_redis_killed_falls_back_per_process_then_the_shared_limit_resumes(
     }
     registry.put_deployment(deployment)
     registry.put_key(snapshot)
-    proxies = [start_proxy(proxy_logs, **env) for _ in range(3)]
+    proxies = []
     route, payload = deployment.route, chat()
     try:
+        proxies.extend(start_proxy(proxy_logs, **env) for _ in range(3))
         publish(registry, proxies, deployment)
         inside_window(3600, needed=60)
         for index in range(6):  # shared: one count across the processes

@@ -11,7 +11,6 @@ from proxy.contract import Limits
 from tests.proxy.support import eventually, make_deployment
 from tests.proxy.test_proxy_forwarding import usage_event
 
-from .conftest import REDIS_URL
 from .support import (
     DEGRADED,
     Call,
@@ -97,7 +96,7 @@ def test_headers_count_down_across_processes_and_retry_after_is_right(
         assert window_end - time.time() - 0.01 <= reset <= window_end - before + 0.01
         settled += response.json()["usage"]["total_tokens"]
         expected = [settled]
-        eventually(lambda e=expected: counter_values(REDIS_URL, pattern) == e)  # settled exactly
+        eventually(lambda e=expected: counter_values(registry.url, pattern) == e)  # settled exactly
 
     started = time.time()
     refused = post(three_proxies[1], deployment.route, key, payload)
@@ -156,7 +155,7 @@ def test_token_plan_never_settles_above_limit_plus_one_reservation_per_process(
     assert settled <= 1000 + 3 * reserved  # the bound
     assert settled <= 1000  # and here exactly: the mock never counts above the estimate
     pattern = plan_counter(limits_prefix, deployment, snapshot, "total_tokens")
-    eventually(lambda: counter_values(REDIS_URL, pattern) == [settled])
+    eventually(lambda: counter_values(registry.url, pattern) == [settled])
     assert settled + reserved > 1000  # the budget was spent: no further call fits
     final = post(three_proxies[0], deployment.route, key, chat(words=40, max_tokens=300))
     assert final.status_code == 429 and final.json()["error"]["code"] == "quota_tokens"

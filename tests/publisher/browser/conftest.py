@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.support.browser import BROWSER_PASSWORD, save_screenshot, sign_in  # noqa: F401
 
-# Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are plain
-# synchronous code between Playwright calls, which Django would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # `browser`, `new_page` and `sign_in` come from tests/support/browser.py.
 
 PASSWORD = BROWSER_PASSWORD

@@ -15,7 +15,7 @@ from core.models import AiApi, UsageEvent
 from core.services import access
 from tests.publisher.browser.conftest import make_user, screenshot, sign_in
 from tests.publisher.browser.test_flows import nav
-from tests.publisher.browser.test_gateway import call_until_served, set_key_deploy_and_publish
+from tests.publisher.browser.test_gateway import chat, set_key_deploy_and_publish
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PROVIDER_KEY = "echo-provider-key"
@@ -124,7 +124,8 @@ def test_custom_vendor_from_the_browser_to_the_gateway(stack, new_page, personas
     _key, plaintext = access.generate_key(app=app, key_type="production", actor=personas.subscriber)
     stack.clear_mock()
     url = stack.gateway_url(tenant.slug, api.resolved_context) + "/chat/completions"
-    answer = call_until_served(url, plaintext, deadline=time.monotonic() + 15)
+    stack.sync()
+    answer = chat(url, plaintext)
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["choices"][0]["message"]["content"] and body["usage"]["total_tokens"] > 0
