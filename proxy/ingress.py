@@ -11,8 +11,10 @@ from collections.abc import Iterable
 
 from proxy.contract import DeploymentSnapshot
 from proxy.errors import GatewayError
+from proxy.providers.anthropic.ingress import anthropic_error_body, open_driver
 from proxy.providers.base import Call, Driver
-from proxy.providers.translate.anthropic_ingress import anthropic_error_body, open_driver
+from proxy.providers.capabilities import REQUESTED_MODEL
+from proxy.providers.registry import DriverFactory
 
 NATIVE = "native"
 OPENAI = "openai"
@@ -35,7 +37,7 @@ def ingress_for(snapshot: DeploymentSnapshot, operation: str) -> str:
     return ANTHROPIC if operation.rstrip("/") == MESSAGES_PATH else OPENAI
 
 
-def open_call_driver(driver_cls: type[Driver], call: Call) -> Driver:
+def open_call_driver(driver_cls: DriverFactory, call: Call) -> Driver:
     if call.ingress == ANTHROPIC:
         return open_driver(call, driver_cls)
     return driver_cls(call)
@@ -43,8 +45,8 @@ def open_call_driver(driver_cls: type[Driver], call: Call) -> Driver:
 
 def requested_model(driver: Driver, fallback: str) -> str:
     """The model the caller asked for, as the driver reads it (e.g. Gemini's from the URL)."""
-    read = getattr(driver, "requested_model", None)
-    return (read() or fallback) if read is not None else fallback
+    reader = REQUESTED_MODEL.of(driver)
+    return (reader.requested_model() or fallback) if reader is not None else fallback
 
 
 def error_body(error: GatewayError, ingress: str) -> bytes:

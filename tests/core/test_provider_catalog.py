@@ -11,8 +11,8 @@ from core.models import VendorVersion
 from core.registry.compiler import freeze_config
 from core.services import apis
 from core.services.gateway_settings import clean_gateway_settings
-from proxy.providers.base import driver_class
-from proxy.providers.translate.usage_paths import validate_usage_paths
+from proxy.providers.common.usage_paths import validate_usage_paths
+from proxy.providers.registry import driver_class
 from tests.core.builders import make_api
 
 NEW_VENDORS = {

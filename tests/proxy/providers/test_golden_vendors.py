@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from proxy.errors import GatewayError
-from proxy.providers.base import driver_class
+from proxy.providers.registry import driver_class
 from tests.proxy.providers.golden import (
     FIXTURES,
     check_golden,
