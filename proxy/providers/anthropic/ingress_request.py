@@ -123,7 +123,7 @@ def _image_url(block: dict[str, Any]) -> str:
     if source.get("type") == "base64":
         return f"data:{source.get('media_type', '')};base64,{source.get('data', '')}"
     if source.get("type") == "url":
-        return source.get("url", "")
+        return str(source.get("url", ""))
     raise TranslationError(f"Image source type {source.get('type')!r} is not supported here.")
 
 

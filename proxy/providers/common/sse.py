@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -56,7 +57,7 @@ def reframe(raw: bytes) -> bytes:
     return raw.rstrip(b"\r\n") + b"\n\n"
 
 
-def json_object(data: bytes) -> dict:
+def json_object(data: bytes) -> dict[str, Any]:
     """A JSON object from event data; {} for anything else (keep-alives, junk)."""
     try:
         value = orjson.loads(data or b"{}")
@@ -65,6 +66,6 @@ def json_object(data: bytes) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def event_json(raw: bytes) -> dict:
+def event_json(raw: bytes) -> dict[str, Any]:
     """The JSON object a raw event's data carries; {} when it carries none."""
     return json_object(parse_event(raw).data)
