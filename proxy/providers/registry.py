@@ -73,6 +73,12 @@ def register(entry: VendorEntry) -> None:
     _loaded.pop(entry.driver, None)
 
 
+def unregister(driver: str) -> None:
+    """Remove a vendor `register` added."""
+    VENDORS.remove(_by_driver.pop(driver))
+    _loaded.pop(driver, None)
+
+
 def vendor(driver: str) -> VendorEntry:
     """The registry line of `driver`; KeyError when no vendor has that driver."""
     return _by_driver[driver]

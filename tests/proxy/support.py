@@ -361,10 +361,11 @@ def start_mock(log_dir: Path) -> Process:
     return _ready(process, "/_mock/health")
 
 
-def start_proxy(log_dir: Path, *, ready: bool = True, **env: str) -> Process:
+def start_proxy(log_dir: Path, *, ready: bool = True, module: str = "proxy", **env: str) -> Process:
+    """A proxy process (`module` runs it: `proxy`, or a test's wrapper of `proxy.__main__`)."""
     port = free_port()
     process = Process(
-        ["-m", "proxy", "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
+        ["-m", module, "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
     )
     return _ready(process, "/readyz" if ready else "/healthz")
 
