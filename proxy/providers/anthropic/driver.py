@@ -12,11 +12,11 @@ import orjson
 
 from proxy.providers.anthropic.request import anthropic_body
 from proxy.providers.anthropic.response import (
-    AnthropicStreamReader,
     anthropic_error,
     anthropic_result,
     anthropic_usage,
 )
+from proxy.providers.anthropic.stream import AnthropicStreamReader
 from proxy.providers.base import UpstreamRequest, Usage
 from proxy.providers.common.chat import ChatRequest
 from proxy.providers.common.errors import UpstreamError

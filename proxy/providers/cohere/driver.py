@@ -9,11 +9,11 @@ import orjson
 from proxy.providers.base import UpstreamRequest, Usage
 from proxy.providers.cohere.request import cohere_body
 from proxy.providers.cohere.response import (
-    CohereStreamReader,
     cohere_error,
     cohere_result,
     cohere_usage,
 )
+from proxy.providers.cohere.stream import CohereStreamReader
 from proxy.providers.common.chat import ChatRequest
 from proxy.providers.common.errors import UpstreamError
 from proxy.providers.common.result import ChatResult

@@ -27,11 +27,11 @@ from proxy.providers.common.upstream import (
 )
 from proxy.providers.gemini.request import gemini_body
 from proxy.providers.gemini.response import (
-    GeminiStreamReader,
     gemini_error,
     gemini_result,
     gemini_usage,
 )
+from proxy.providers.gemini.stream import GeminiStreamReader
 
 API_VERSION = "v1beta"
 _MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

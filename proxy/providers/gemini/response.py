@@ -1,4 +1,5 @@
-"""Gemini `GenerateContentResponse` → vendor-neutral results, stream steps and errors.
+"""Gemini `GenerateContentResponse` → vendor-neutral results and errors (stream steps in
+`stream.py`).
 
 Thinking tokens (`thoughtsTokenCount`) are output tokens the caller pays for, as OpenAI counts
 reasoning tokens inside `completion_tokens`; thought parts themselves are not shown.
@@ -20,11 +21,7 @@ from proxy.providers.common.result import (
     TOOL_CALLS,
     ChatResult,
     Choice,
-    ChunkDelta,
-    StreamStep,
-    ToolCallDelta,
 )
-from proxy.providers.common.sse import SseEvent, json_object
 from proxy.providers.gemini.request import tool_call_id
 
 _FILTERED = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"}
@@ -59,7 +56,7 @@ def gemini_result(data: dict[str, Any], *, fallback_id: str, model: str) -> Chat
 def _choice(candidate: dict[str, Any], position: int) -> Choice:
     parts = (candidate.get("content") or {}).get("parts") or []
     text = "".join(p["text"] for p in parts if "text" in p and not p.get("thought"))
-    calls = [_tool_call(p, n) for n, p in enumerate(p for p in parts if "functionCall" in p)]
+    calls = [tool_call(p, n) for n, p in enumerate(p for p in parts if "functionCall" in p)]
     return Choice(
         index=candidate.get("index", position),
         content=text if text or not calls else None,
@@ -68,7 +65,7 @@ def _choice(candidate: dict[str, Any], position: int) -> Choice:
     )
 
 
-def _tool_call(part: dict[str, Any], number: int) -> ToolCall:
+def tool_call(part: dict[str, Any], number: int) -> ToolCall:
     call = part["functionCall"]
     base = call.get("id") or f"call_{number}"
     arguments = orjson.dumps(call.get("args") or {}).decode()
@@ -96,51 +93,3 @@ def _error_code(error: dict[str, Any]) -> str | None:
         if isinstance(detail, dict) and detail.get("reason"):
             return str(detail["reason"])
     return error.get("status")
-
-
-class GeminiStreamReader:
-    """Each `alt=sse` event is a whole GenerateContentResponse holding the next piece."""
-
-    ends_at_eof = True
-
-    def __init__(self) -> None:
-        self.started: set[int] = set()
-        self.tool_calls_by_choice: dict[int, int] = {}
-
-    def feed(self, event: SseEvent) -> StreamStep:
-        data = json_object(event.data)
-        error = data.get("error")
-        if isinstance(error, dict):
-            status = int(error.get("code") or 500)
-            message = error.get("message", "")
-            return StreamStep(error=UpstreamError(status, message, error.get("status")))
-        step = StreamStep(id=data.get("responseId"), model=data.get("modelVersion"))
-        if "usageMetadata" in data:
-            step.usage = gemini_usage(data)
-        for position, candidate in enumerate(data.get("candidates") or []):
-            step.deltas.append(self._delta(candidate, candidate.get("index", position)))
-        if not data.get("candidates") and (data.get("promptFeedback") or {}).get("blockReason"):
-            step.deltas.append(ChunkDelta(role="assistant", finish_reason=CONTENT_FILTER))
-        return step
-
-    def _delta(self, candidate: dict[str, Any], choice: int) -> ChunkDelta:
-        parts = (candidate.get("content") or {}).get("parts") or []
-        delta = ChunkDelta(choice=choice)
-        if choice not in self.started:
-            self.started.add(choice)
-            delta.role = "assistant"
-        text = "".join(p["text"] for p in parts if "text" in p and not p.get("thought"))
-        if text or delta.role:
-            delta.content = text
-        for part in parts:
-            if "functionCall" in part:
-                delta.tool_calls.append(self._tool_call(part, choice))
-        made_calls = self.tool_calls_by_choice.get(choice, 0) > 0
-        delta.finish_reason = finish_reason(candidate.get("finishReason"), made_calls)
-        return delta
-
-    def _tool_call(self, part: dict[str, Any], choice: int) -> ToolCallDelta:
-        number = self.tool_calls_by_choice.get(choice, 0)
-        self.tool_calls_by_choice[choice] = number + 1
-        call = _tool_call(part, number)
-        return ToolCallDelta(number, id=call.id, name=call.name, arguments=call.arguments)
