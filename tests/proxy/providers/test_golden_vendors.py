@@ -26,8 +26,9 @@ from tests.proxy.providers.golden import (
     upstream_view,
     usage_view,
 )
+from tests.proxy.support import TRANSLATED
 
-VENDORS = ("anthropic", "gemini", "cohere")
+VENDORS = TRANSLATED
 REQUESTS = fixtures("requests")
 CHAT = read_json(FIXTURES / "requests" / "basic.json")
 STREAM = read_json(FIXTURES / "requests" / "stream.json")
