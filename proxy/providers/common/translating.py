@@ -1,6 +1,6 @@
 """The shared skeleton of a translating driver (Anthropic, Gemini, Cohere).
 
-A vendor module subclasses `TranslatingDriver` and fills in its wire format: auth, URLs, the
+A vendor's driver subclasses `TranslatingDriver` and fills in its wire format: auth, URLs, the
 request translation, the response / stream / error readers and native usage extraction. This
 class owns the flow both ingresses share:
 
