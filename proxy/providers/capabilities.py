@@ -2,15 +2,16 @@
 
 A driver class has a capability when it has the protocol's methods (checked structurally, once
 per class: when the registry loads the driver, or the first time a wrapping driver is seen), so
-asking a driver for a capability on a call is one dict lookup, not an attribute search.
+asking a driver for a capability on a call is one dict lookup:
+
+    if RESPONSE_HEADERS[type(driver)]:
+        cast(ReadsResponseHeaders, driver).on_response_headers(headers)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Generic, Protocol, TypeVar, cast, runtime_checkable
-
-T = TypeVar("T")
+from typing import Protocol, runtime_checkable
 
 
 @runtime_checkable
@@ -29,30 +30,26 @@ class ReadsResponseHeaders(Protocol):
     def on_response_headers(self, headers: Mapping[str, str]) -> None: ...
 
 
-class Capability(Generic[T]):
-    """One optional capability, resolved per driver class and remembered."""
+class Capability(dict[type, bool]):
+    """Which driver classes have one optional capability: `CAPABILITY[type(driver)]`.
 
-    __slots__ = ("protocol", "_classes")
+    A plain dict lookup on the hot path (no Python-level call); a class not seen before is
+    checked against the protocol once, on its first lookup, and remembered.
+    """
+
+    __slots__ = ("protocol",)
 
     def __init__(self, protocol: type) -> None:
+        super().__init__()
         self.protocol = protocol
-        self._classes: dict[type, bool] = {}
 
-    def resolve(self, cls: type) -> bool:
-        has = self._classes[cls] = issubclass(cls, self.protocol)
+    def __missing__(self, cls: type) -> bool:
+        has = self[cls] = issubclass(cls, self.protocol)
         return has
 
-    def of(self, driver: object) -> T | None:
-        """`driver` seen as this capability, or None when its class does not have it."""
-        cls = type(driver)
-        has = self._classes.get(cls)
-        if has is None:
-            has = self.resolve(cls)
-        return cast(T, driver) if has else None
 
-
-REQUESTED_MODEL = Capability[ReadsRequestedModel](ReadsRequestedModel)
-RESPONSE_HEADERS = Capability[ReadsResponseHeaders](ReadsResponseHeaders)
+REQUESTED_MODEL = Capability(ReadsRequestedModel)
+RESPONSE_HEADERS = Capability(ReadsResponseHeaders)
 CAPABILITIES = (REQUESTED_MODEL, RESPONSE_HEADERS)
 
 
@@ -60,4 +57,4 @@ def resolve_capabilities(driver_class: object) -> None:
     """Learn which capabilities a driver class has (the registry calls it when it loads one)."""
     if isinstance(driver_class, type):
         for capability in CAPABILITIES:
-            capability.resolve(driver_class)
+            capability[driver_class] = issubclass(driver_class, capability.protocol)

@@ -30,7 +30,7 @@ def test_every_registered_vendor_has_its_capabilities_stated_here():
 @pytest.mark.parametrize("driver", EXPECTED)
 def test_a_driver_has_exactly_the_capabilities_its_class_declares(driver):
     instance = driver_class(driver)(make_call(driver, payload=CHAT))
-    found = (REQUESTED_MODEL.of(instance) is instance, RESPONSE_HEADERS.of(instance) is instance)
+    found = (REQUESTED_MODEL[type(instance)], RESPONSE_HEADERS[type(instance)])
     assert found == EXPECTED[driver]
 
 
@@ -58,5 +58,5 @@ def test_a_wrapping_driver_is_resolved_on_its_own_class():
         operation="/v1/messages",
     )
     wrapper = open_call_driver(driver_class("gemini"), call)
-    assert REQUESTED_MODEL.of(wrapper) is None
+    assert not REQUESTED_MODEL[type(wrapper)]
     assert requested_model(wrapper, "from-the-body") == "from-the-body"
