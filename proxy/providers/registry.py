@@ -64,7 +64,7 @@ _loaded: dict[str, DriverFactory] = {}
 
 
 def register(entry: VendorEntry) -> None:
-    """Add (or replace) a vendor: for a plugin, or a test, before the proxy serves calls."""
+    """Add (or replace) a vendor at run time, before the proxy serves calls (a test's vendor)."""
     old = _by_driver.get(entry.driver)
     if old is not None:
         VENDORS.remove(old)
@@ -77,11 +77,6 @@ def unregister(driver: str) -> None:
     """Remove a vendor `register` added."""
     VENDORS.remove(_by_driver.pop(driver))
     _loaded.pop(driver, None)
-
-
-def vendor(driver: str) -> VendorEntry:
-    """The registry line of `driver`; KeyError when no vendor has that driver."""
-    return _by_driver[driver]
 
 
 def driver_class(driver: str) -> DriverFactory:
