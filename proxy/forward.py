@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import cast
 
 import aiohttp
 
@@ -17,6 +18,7 @@ from proxy.errors import (
 )
 from proxy.headers import DROPPED_REQUEST_HEADERS, DROPPED_RESPONSE_HEADERS
 from proxy.providers.base import Driver, UpstreamRequest
+from proxy.providers.capabilities import RESPONSE_HEADERS, ReadsResponseHeaders
 from proxy.record import CallRecord
 from proxy.sse import EventSplitter
 from proxy.upstream import RefusedAddress
@@ -61,9 +63,8 @@ class Forwarder:
         sent_at = time.perf_counter()
         response = await self._open(request)
         try:
-            on_headers = getattr(driver, "on_response_headers", None)
-            if on_headers is not None:  # e.g. custom vendors metered from response headers
-                on_headers(response.headers)
+            if RESPONSE_HEADERS[type(driver)]:  # e.g. custom vendors metered from headers
+                cast(ReadsResponseHeaders, driver).on_response_headers(response.headers)
             if 300 <= response.status < 400:
                 raise GatewayError(UPSTREAM_REDIRECT_REFUSED)
             content_type = response.headers.get("content-type", "")

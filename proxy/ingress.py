@@ -8,11 +8,14 @@ Anthropic's Messages API (the `anthropic` SDK, Claude Code) and is translated to
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from proxy.contract import DeploymentSnapshot
 from proxy.errors import GatewayError
+from proxy.providers.anthropic.ingress import anthropic_error_body, open_driver
 from proxy.providers.base import Call, Driver
-from proxy.providers.translate.anthropic_ingress import anthropic_error_body, open_driver
+from proxy.providers.capabilities import REQUESTED_MODEL, ReadsRequestedModel
+from proxy.providers.registry import DriverFactory
 
 NATIVE = "native"
 OPENAI = "openai"
@@ -35,7 +38,7 @@ def ingress_for(snapshot: DeploymentSnapshot, operation: str) -> str:
     return ANTHROPIC if operation.rstrip("/") == MESSAGES_PATH else OPENAI
 
 
-def open_call_driver(driver_cls: type[Driver], call: Call) -> Driver:
+def open_call_driver(driver_cls: DriverFactory, call: Call) -> Driver:
     if call.ingress == ANTHROPIC:
         return open_driver(call, driver_cls)
     return driver_cls(call)
@@ -43,8 +46,9 @@ def open_call_driver(driver_cls: type[Driver], call: Call) -> Driver:
 
 def requested_model(driver: Driver, fallback: str) -> str:
     """The model the caller asked for, as the driver reads it (e.g. Gemini's from the URL)."""
-    read = getattr(driver, "requested_model", None)
-    return (read() or fallback) if read is not None else fallback
+    if not REQUESTED_MODEL[type(driver)]:
+        return fallback
+    return cast(ReadsRequestedModel, driver).requested_model() or fallback
 
 
 def error_body(error: GatewayError, ingress: str) -> bytes:

@@ -35,7 +35,11 @@ EXPORTS: dict[str, str] = {
     "counters_for": "proxy.limits.rules",
     "window_start": "proxy.limits.store",
     # where a custom vendor's token counts are found
-    "validate_usage_paths": "proxy.providers.translate.usage_paths",
+    "validate_usage_paths": "proxy.providers.common.usage_paths",
+    # the built-in vendors as the catalog shows them, from the vendor registry
+    "CatalogEntry": "proxy.providers.registry",
+    "builtin_catalog": "proxy.providers.registry",
+    "openai_style_definition": "proxy.providers.openai.catalog",
     # the operations an API answers in OpenAI's shape whatever its vendor
     "unified_operations": "proxy.ingress",
     # gateway defaults (system prompt, parameters) as the proxy parses and applies them
@@ -75,7 +79,10 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.policies.apply_defaults import slug_of as slug_of
     from proxy.policies.gateway_defaults import PARAMETERS as PARAMETERS
     from proxy.policies.gateway_defaults import parse_gateway_settings as parse_gateway_settings
-    from proxy.providers.translate.usage_paths import validate_usage_paths as validate_usage_paths
+    from proxy.providers.common.usage_paths import validate_usage_paths as validate_usage_paths
+    from proxy.providers.openai.catalog import openai_style_definition as openai_style_definition
+    from proxy.providers.registry import CatalogEntry as CatalogEntry
+    from proxy.providers.registry import builtin_catalog as builtin_catalog
 
 
 def __getattr__(name: str) -> Any:

@@ -20,14 +20,14 @@ import orjson
 
 from proxy.contract import DeploymentSnapshot
 from proxy.errors import MISSING_MODEL, UPSTREAM_MISCONFIGURED, GatewayError
-from proxy.ingress import ANTHROPIC, MESSAGES_PATH, NATIVE
+from proxy.ingress import ANTHROPIC, MESSAGES_PATH, NATIVE, OPENAI
 from proxy.policies.gateway_defaults import (
     GatewayDefaults,
     ParameterDefault,
     parse_gateway_settings,
 )
+from proxy.providers.registry import native_shape
 
-OPENAI_SHAPED_DRIVERS = frozenset({"openai", "azure-openai", "mistral"})
 SAMPLING = {"temperature": "temperature", "top_p": "top_p", "max_tokens": "max_tokens"}
 
 
@@ -50,16 +50,17 @@ OPENAI_OPERATIONS = {
 
 def shape_of(ingress: str, driver: str, operation: str) -> Shape | None:
     operation = operation.rstrip("/")
-    if ingress == ANTHROPIC or (driver == "anthropic" and operation == MESSAGES_PATH):
+    native = native_shape(driver)
+    if ingress == ANTHROPIC or (native == ANTHROPIC and operation == MESSAGES_PATH):
         return ANTHROPIC_MESSAGES
-    if ingress != NATIVE or driver in OPENAI_SHAPED_DRIVERS:
+    if ingress != NATIVE or native == OPENAI:
         return OPENAI_OPERATIONS.get(operation)
     return None
 
 
 def shapes_understood(api_type: str, driver: str) -> bool:
     """Whether calls to such an API reach a shape the defaults can be applied to."""
-    return api_type == "unified" or driver in OPENAI_SHAPED_DRIVERS | {"anthropic"}
+    return api_type == "unified" or native_shape(driver) in (OPENAI, ANTHROPIC)
 
 
 class GatewayPolicy:

@@ -8,7 +8,6 @@ error. Drivers are pure: no I/O, so golden-file tests run them directly.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -66,7 +65,8 @@ class Translated:
 
 
 class Driver(Protocol):
-    def __init__(self, call: Call) -> None: ...
+    """Made per call by the vendor's driver class (`registry.DriverFactory`); optional
+    capabilities are the protocols in `capabilities.py`."""
 
     def build_request(self) -> UpstreamRequest: ...
 
@@ -77,24 +77,3 @@ class Driver(Protocol):
     def stream_end(self) -> bytes: ...
 
     def map_error(self, status: int, body: bytes) -> tuple[int, bytes]: ...
-
-
-# Adding a driver is one line; nothing is imported until a vendor uses it.
-DRIVERS: dict[str, str] = {
-    "openai": "proxy.providers.openai:OpenAIDriver",
-    "azure-openai": "proxy.providers.azure:AzureOpenAIDriver",
-    "mistral": "proxy.providers.mistral:MistralDriver",
-    "anthropic": "proxy.providers.anthropic:AnthropicDriver",
-    "gemini": "proxy.providers.gemini:GeminiDriver",
-    "cohere": "proxy.providers.cohere:CohereDriver",
-    "custom": "proxy.providers.custom:CustomDriver",
-}
-_loaded: dict[str, type] = {}
-
-
-def driver_class(name: str) -> type:
-    cls = _loaded.get(name)
-    if cls is None:
-        module_name, _, attr = DRIVERS[name].partition(":")
-        cls = _loaded[name] = getattr(importlib.import_module(module_name), attr)
-    return cls

@@ -16,7 +16,7 @@ from proxy.errors import (
 )
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.policies.apply_defaults import compile_policy
-from proxy.providers.base import driver_class
+from proxy.providers.registry import DriverFactory, driver_class
 
 log = logging.getLogger("proxy.registry")
 _TEMPLATE_PART = re.compile(r"\{[^/{}]+\}")
@@ -76,7 +76,7 @@ class LiveDeployment:
         return prepared
 
 
-def _load_driver(name: str) -> type | None:
+def _load_driver(name: str) -> DriverFactory | None:
     try:
         return driver_class(name)
     except (KeyError, ImportError, AttributeError):

@@ -1,5 +1,6 @@
-"""The built-in vendors of issue 7, the unified operation set the compiler publishes, and the
-validation of gateway settings on the control-plane side."""
+"""The built-in vendors (the vendor registry's catalog entries) as `migrate` syncs them, the
+unified operation set the compiler publishes, and the validation of gateway settings on the
+control-plane side."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from core.models import VendorVersion
 from core.registry.compiler import freeze_config
 from core.services import apis
 from core.services.gateway_settings import clean_gateway_settings
-from proxy.providers.base import driver_class
-from proxy.providers.translate.usage_paths import validate_usage_paths
+from proxy.providers.common.usage_paths import validate_usage_paths
+from proxy.providers.registry import builtin_catalog, driver_class
 from tests.core.builders import make_api
 
 NEW_VENDORS = {
@@ -32,6 +33,28 @@ UNIFIED_ON_TRANSLATED = [("POST", "/chat/completions"), ("POST", "/v1/messages")
 
 def version_of(slug: str) -> VendorVersion:
     return VendorVersion.objects.get(vendor__slug=slug, vendor__tenant=None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", builtin_catalog(), ids=lambda entry: entry.slug)
+def test_every_registered_vendor_is_synced_as_its_catalog_entry_says(entry):
+    sync_builtin_vendors()
+    version = version_of(entry.slug)
+    assert (version.vendor.name, version.version, version.driver, version.base_url) == (
+        entry.name,
+        entry.version,
+        entry.driver,
+        entry.base_url,
+    )
+    assert (version.api_definition, version.usage_paths, version.settings) == (
+        entry.api_definition,
+        entry.usage_paths,
+        entry.settings,
+    )
+    assert driver_class(version.driver)  # the proxy has a driver by that name
+    assert version.operations() and all(op["summary"] for op in version.operations())
+    assert validate_usage_paths(version.usage_paths) == {}
+    assert {"prompt_tokens", "completion_tokens"} <= set(version.usage_paths)
 
 
 @pytest.mark.django_db

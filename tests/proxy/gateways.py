@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from core.catalog import BUILTIN_VENDORS
 from proxy.contract import DeploymentSnapshot, Endpoint, Operation
 from proxy.ingress import unified_operations
+from proxy.providers.registry import builtin_catalog, native_shape
 from tests.proxy.support import (
     OPERATIONS,
     VENDORS,
@@ -28,15 +28,14 @@ MESSAGES = [
     {"role": "user", "content": "Say hello to the gateway"},
 ]
 TOKENS = (7, 5, 12)
-OPENAI_FAMILY = frozenset({"openai", "azure-openai", "mistral"})
 
 
 def native_operations(vendor: str) -> list[tuple[str, str]]:
     """The vendor's operations as the built-in catalog defines them."""
-    if VENDORS[vendor].driver in OPENAI_FAMILY:
+    if native_shape(VENDORS[vendor].driver) == "openai":
         return [(op.method, op.path) for op in OPERATIONS]
-    spec = next(v for v in BUILTIN_VENDORS if v.slug == VENDORS[vendor].slug)
-    paths = spec.definition()["paths"]
+    spec = next(v for v in builtin_catalog() if v.slug == VENDORS[vendor].slug)
+    paths = spec.api_definition["paths"]
     return [(method.upper(), path) for path, item in paths.items() for method in item]
 
 

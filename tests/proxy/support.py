@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 import httpx
 import orjson
@@ -27,6 +28,8 @@ from proxy.contract import (
     deployment_key,
 )
 from proxy.crypto import KeyRing, key_digest
+from proxy.providers.common.translating import TranslatingDriver
+from proxy.providers.registry import CatalogEntry, builtin_catalog, driver_class
 from tests.support.readiness import wait_for_registry
 from tests.support.services import free_port, worker_redis_prefix
 
@@ -38,45 +41,32 @@ KEYRING = KeyRing([], SECRET)
 _versions = itertools.count(1)
 _ids = itertools.count(1000)
 
-VENDORS = {
-    "openai": Vendor(
-        "openai", "OpenAI", "v1", "openai", Auth("header", "Authorization", "Bearer ")
-    ),
-    "azure": Vendor(
-        "azure-openai",
-        "Azure OpenAI",
-        "2024-10-21",
-        "azure-openai",
-        Auth("header", "api-key", ""),
-        settings={"api_version": "2024-10-21"},
-    ),
-    "mistral": Vendor(
-        "mistral", "Mistral", "v1", "mistral", Auth("header", "Authorization", "Bearer ")
-    ),
-    "anthropic": Vendor(
-        "anthropic",
-        "Anthropic",
-        "v1",
-        "anthropic",
-        Auth("header", "x-api-key", ""),
-        settings={"anthropic_version": "2023-06-01"},
-    ),
-    "gemini": Vendor(
-        "gemini",
-        "Google Gemini",
-        "v1beta",
-        "gemini",
-        Auth("header", "x-goog-api-key", ""),
-        settings={"api_version": "v1beta"},
-    ),
-    "cohere": Vendor(
-        "cohere", "Cohere", "v2", "cohere", Auth("header", "Authorization", "Bearer ")
-    ),
-    # An OpenAI-compatible server that takes no key: configuration of the OpenAI driver.
-    "compatible": Vendor(
-        "openai-compatible", "OpenAI-compatible server", "v1", "openai", Auth("none", "", "")
-    ),
-}
+# The built-in vendors as the catalog has them (the vendor registry), by the tests' short names.
+SHORT_NAMES = {"azure-openai": "azure", "openai-compatible": "compatible"}
+
+
+def vendor_of(entry: CatalogEntry) -> Vendor:
+    auth = Auth("header", entry.auth_name, entry.auth_prefix)
+    return Vendor(
+        entry.slug,
+        entry.name,
+        entry.version,
+        entry.driver,
+        auth,
+        dict(entry.usage_paths),
+        dict(entry.settings),
+    )
+
+
+VENDORS = {SHORT_NAMES.get(entry.slug, entry.slug): vendor_of(entry) for entry in builtin_catalog()}
+# An OpenAI-compatible server that takes no key: configuration of the OpenAI driver.
+VENDORS["compatible"] = replace(VENDORS["compatible"], auth=Auth("none", "", ""))
+# Those whose driver translates OpenAI's format (the unified surface) to the vendor's own.
+TRANSLATED = [
+    name
+    for name, vendor in VENDORS.items()
+    if issubclass(cast(type, driver_class(vendor.driver)), TranslatingDriver)
+]
 OPERATIONS = (
     Operation("POST", "/chat/completions"),
     Operation("POST", "/completions"),
@@ -361,10 +351,11 @@ def start_mock(log_dir: Path) -> Process:
     return _ready(process, "/_mock/health")
 
 
-def start_proxy(log_dir: Path, *, ready: bool = True, **env: str) -> Process:
+def start_proxy(log_dir: Path, *, ready: bool = True, module: str = "proxy", **env: str) -> Process:
+    """A proxy process (`module` runs it: `proxy`, or a test's wrapper of `proxy.__main__`)."""
     port = free_port()
     process = Process(
-        ["-m", "proxy", "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
+        ["-m", module, "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
     )
     return _ready(process, "/readyz" if ready else "/healthz")
 

@@ -10,10 +10,12 @@ from tests.proxy.support import REPO, base_env
 CHECK = """
 import sys
 import proxy.app, proxy.gateway, proxy.registry.redis_store, proxy.registry.embedded_store
-import proxy.usage.redis_sink, proxy.usage.db_sink, proxy.providers.openai
-import proxy.providers.azure, proxy.providers.mistral, proxy.__main__
-import proxy.providers.anthropic, proxy.providers.gemini, proxy.providers.cohere
-import proxy.providers.custom, proxy.ingress, proxy.policies.apply_defaults, proxy.limiting
+import proxy.usage.redis_sink, proxy.usage.db_sink, proxy.__main__
+import proxy.ingress, proxy.policies.apply_defaults, proxy.limiting, proxy.public
+from proxy.providers.registry import VENDORS, builtin_catalog, driver_class
+for entry in VENDORS:
+    driver_class(entry.driver)
+builtin_catalog()
 loaded = sorted(m for m in sys.modules if m == "django" or m.startswith(("django.", "core")))
 print(",".join(loaded))
 """

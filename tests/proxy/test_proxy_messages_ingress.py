@@ -8,9 +8,9 @@ import orjson
 import pytest
 
 from tests.proxy.gateways import REPLY, TOKENS, tokens_of, unified_deployment
-from tests.proxy.support import provider_key
+from tests.proxy.support import TRANSLATED, provider_key
 
-VENDORS = ["openai", "anthropic", "gemini", "cohere"]
+VENDORS = ["openai", *TRANSLATED]
 REQUEST = {
     "model": "mock-model",
     "max_tokens": 100,

@@ -17,9 +17,8 @@ from tests.proxy.gateways import (
     tokens_of,
     unified_deployment,
 )
-from tests.proxy.support import provider_key
+from tests.proxy.support import TRANSLATED, provider_key
 
-TRANSLATED = ["anthropic", "gemini", "cohere"]
 UPSTREAM_PATHS = {
     "anthropic": ["/anthropic/v1/messages"] * 2,
     "gemini": [

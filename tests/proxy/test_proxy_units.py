@@ -13,10 +13,10 @@ from proxy.contract import Endpoint
 from proxy.crypto import KeyRing
 from proxy.errors import GatewayError
 from proxy.policy_hooks import estimate_tokens
-from proxy.providers.azure import AzureOpenAIDriver
+from proxy.providers.azure.driver import AzureOpenAIDriver
 from proxy.providers.base import Call
-from proxy.providers.mistral import MistralDriver
-from proxy.providers.openai import OpenAIDriver
+from proxy.providers.mistral.driver import MistralDriver
+from proxy.providers.openai.driver import OpenAIDriver
 from proxy.registry import Registry
 from proxy.sse import EventSplitter, event_data
 from tests.proxy.support import VENDORS, make_key

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import orjson
 
 from proxy.forward import StreamRelay
-from proxy.providers.base import driver_class
+from proxy.providers.registry import driver_class
 from proxy.record import CallRecord
 from tests.proxy.providers.golden import FIXTURES, make_call, sse_view
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from proxy.errors import GatewayError
-from proxy.providers.base import driver_class
-from proxy.providers.translate.anthropic_ingress import (
+from proxy.providers.anthropic.ingress import (
     AnthropicIngressDriver,
     anthropic_error_body,
     open_driver,
 )
+from proxy.providers.registry import driver_class
 from tests.proxy.providers.golden import (
     FIXTURES,
     check_golden,

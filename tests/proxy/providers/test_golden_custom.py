@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from proxy.contract import Auth
-from proxy.providers.custom import CustomDriver
+from proxy.providers.custom.driver import CustomDriver
 from tests.proxy.providers.golden import (
     FIXTURES,
     check_golden,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from proxy.errors import GatewayError
-from proxy.providers.base import driver_class
+from proxy.providers.registry import driver_class
 from tests.proxy.providers.golden import (
     FIXTURES,
     check_golden,
@@ -26,8 +26,9 @@ from tests.proxy.providers.golden import (
     upstream_view,
     usage_view,
 )
+from tests.proxy.support import TRANSLATED
 
-VENDORS = ("anthropic", "gemini", "cohere")
+VENDORS = TRANSLATED
 REQUESTS = fixtures("requests")
 CHAT = read_json(FIXTURES / "requests" / "basic.json")
 STREAM = read_json(FIXTURES / "requests" / "stream.json")

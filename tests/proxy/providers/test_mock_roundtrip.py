@@ -13,8 +13,9 @@ import pytest
 
 from demo_upstream import anthropic, cohere, gemini
 from demo_upstream.common import MockRequest, Response, StreamResponse
-from proxy.providers.base import Translated, Usage, driver_class
-from proxy.providers.translate.anthropic_ingress import open_driver
+from proxy.providers.anthropic.ingress import open_driver
+from proxy.providers.base import Translated, Usage
+from proxy.providers.registry import driver_class
 from tests.proxy.providers.golden import make_call, run_stream, sse_view
 
 MOCKS = {"anthropic": anthropic, "gemini": gemini, "cohere": cohere}

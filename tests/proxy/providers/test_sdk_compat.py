@@ -13,8 +13,8 @@ import httpx2
 import openai
 import pytest
 
-from proxy.providers.base import driver_class
-from proxy.providers.translate.anthropic_ingress import open_driver
+from proxy.providers.anthropic.ingress import open_driver
+from proxy.providers.registry import driver_class
 from tests.proxy.providers.golden import FIXTURES, make_call, run_stream
 
 VENDOR_STREAMS = {

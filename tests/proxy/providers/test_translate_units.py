@@ -7,9 +7,9 @@ import json
 import pytest
 
 from proxy.errors import GatewayError
-from proxy.providers.base import driver_class
-from proxy.providers.translate.sse import iter_events, parse_event
-from proxy.providers.translate.upstream import join_url, without_query_params
+from proxy.providers.common.sse import iter_events, parse_event
+from proxy.providers.common.upstream import join_url, without_query_params
+from proxy.providers.registry import driver_class
 from tests.proxy.providers.golden import FIXTURES, make_call, run_stream, sse_view
 
 STREAM = {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "stream": True}
@@ -87,7 +87,7 @@ def test_a_cut_stream_gets_no_done(vendor: str, terminal_event: bytes) -> None:
 
 
 def test_anthropic_ingress_closes_a_whole_answer_without_done() -> None:
-    from proxy.providers.translate.anthropic_ingress import open_driver
+    from proxy.providers.anthropic.ingress import open_driver
 
     chunks = (FIXTURES / "anthropic_ingress" / "streams" / "text.sse").read_bytes()
     without_done = chunks.replace(b"data: [DONE]\n\n", b"")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from proxy.providers.base import Usage
-from proxy.providers.translate.jsonpath import InvalidPath, compile_path
-from proxy.providers.translate.usage_paths import UsagePaths, validate_usage_paths
+from proxy.providers.common.jsonpath import InvalidPath, compile_path
+from proxy.providers.common.usage_paths import UsagePaths, validate_usage_paths
 
 DATA = {"usage": {"prompt_tokens": 3}, "choices": [{"m": "a"}, {"m": "b"}], "x-y": {"z": 1}}
 

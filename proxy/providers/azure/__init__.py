@@ -1,0 +1,1 @@
+"""Azure OpenAI: OpenAI's driver with Azure's URLs, and its catalog entry."""

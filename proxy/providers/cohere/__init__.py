@@ -1,0 +1,2 @@
+"""Cohere (Chat API v2): the driver, its request / response / stream translation and its catalog
+entry."""

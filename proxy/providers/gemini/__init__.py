@@ -1,0 +1,1 @@
+"""Google Gemini: the driver, its request / response / stream translation and its catalog entry."""

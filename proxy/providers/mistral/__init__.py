@@ -1,0 +1,1 @@
+"""Mistral: OpenAI's driver without stream-usage injection, and its catalog entry."""

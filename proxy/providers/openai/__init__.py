@@ -1,0 +1,2 @@
+"""OpenAI and every OpenAI-compatible server: the driver and the catalog entries (OpenAI,
+OpenAI-compatible server)."""
