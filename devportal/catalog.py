@@ -141,11 +141,11 @@ def is_callable(api: AiApi) -> bool:
 
 
 def takes_subscriptions(api: AiApi) -> bool:
-    return lifecycle.policy_of(api.lifecycle_state).takes_subscriptions
+    return api.lifecycle_policy.takes_subscriptions
 
 
 def needs_subscription(api: AiApi) -> bool:
-    return not lifecycle.policy_of(api.lifecycle_state).open_to_tenant_keys
+    return not api.lifecycle_policy.open_to_tenant_keys
 
 
 def tryout_base_url(api: AiApi) -> str:

@@ -22,7 +22,6 @@ from core.models import (
 from core.registry.triggers import republish_application_keys, unpublish_key
 from core.secrets import hash_key, random_text
 from core.services.audit import record
-from proxy.public import lifecycle
 
 
 @transaction.atomic
@@ -92,7 +91,7 @@ def delete_application(*, app: Application, actor) -> None:
 def subscribe(*, app: Application, api: AiApi, plan: Plan, actor) -> Subscription:
     if api.tenant_id != app.tenant_id or plan.tenant_id != app.tenant_id:
         raise InvalidInput("Unknown API or plan.")
-    policy = lifecycle.policy_of(api.lifecycle_state)
+    policy = api.lifecycle_policy
     if not policy.takes_subscriptions:
         message = f"{api.name} is {api.lifecycle_state.lower()} and takes no new subscriptions."
         if policy.open_to_tenant_keys:
