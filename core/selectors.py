@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.conf import settings
 from django.db.models import Count, Model, Q, QuerySet
 
 from core.errors import NotFound
@@ -22,7 +21,6 @@ from core.models import (
     GatewayEnvironment,
     Invitation,
     LifecycleEvent,
-    LifecycleState,
     Membership,
     PersonalAccessToken,
     Plan,
@@ -32,10 +30,7 @@ from core.models import (
     Vendor,
     VendorVersion,
 )
-from core.models import LifecycleState as S
-
-CATALOG_STATES = frozenset({S.PUBLISHED, S.PROTOTYPED, S.DEPRECATED})
-
+from proxy.public import lifecycle
 
 M = TypeVar("M", bound=Model)
 
@@ -177,15 +172,11 @@ def api_subscription(api_: AiApi, subscription_id: int) -> Subscription:
 
 
 def catalog(tenant: Tenant) -> QuerySet[AiApi]:
-    return apis(tenant).filter(lifecycle_state__in=CATALOG_STATES)
+    return apis(tenant).filter(lifecycle_state__in=lifecycle.LISTED_STATES)
 
 
 def catalog_api(tenant: Tenant, api_id: int) -> AiApi:
     return _one(catalog(tenant), "API", pk=api_id)
-
-
-def subscribable_api(tenant: Tenant, api_id: int) -> AiApi:
-    return _one(apis(tenant).exclude(lifecycle_state=LifecycleState.RETIRED), "API", pk=api_id)
 
 
 def applications(tenant: Tenant, owner) -> QuerySet[Application]:
@@ -228,14 +219,3 @@ def tokens(user) -> QuerySet[PersonalAccessToken]:
 
 def token(user, token_id: int) -> PersonalAccessToken:
     return _one(tokens(user), "Token", pk=token_id)
-
-
-# Where callers reach an API
-
-
-def gateway_url(api_: AiApi, environment_: GatewayEnvironment) -> str:
-    """The URL an application calls: `/{route}` for the default tenant, else `/t/{tenant}/…`."""
-    base = (environment_.gateway_url or settings.GATEWAY_URL).rstrip("/")
-    tenant_slug = api_.tenant.slug
-    prefix = "" if tenant_slug == settings.DEFAULT_TENANT else f"/t/{tenant_slug}"
-    return f"{base}{prefix}/{api_.resolved_context}"

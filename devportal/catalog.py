@@ -1,13 +1,9 @@
 """Reads for the catalog: which of a tenant's APIs a developer sees, and what each offers.
 
-Listing rules (issue 6, WSO2's developer portal):
-- PUBLISHED: listed.
-- DEPRECATED: listed, marked deprecated; existing subscriptions keep working, no new ones.
-- PROTOTYPED: listed, marked prototype; callable for Try Out with any key of the tenant,
-  no subscription needed (WSO2 shows prototypes in the portal for exactly that).
-- CREATED, BLOCKED, RETIRED: not listed, and their pages answer 404.
-- A listed API without a live deployment is shown, marked "not deployed": its docs can be
-  read and it can be subscribed to, but it is not callable, so Try Out is off.
+Which states are listed, take subscriptions or are open to any tenant key is the lifecycle
+table (proxy/lifecycle.py, docs/lifecycle.md); an API that is not listed answers 404.
+A listed API without a live deployment is shown, marked "not deployed": its docs can be read
+and it can be subscribed to, but it is not callable, so Try Out is off.
 """
 
 from __future__ import annotations
@@ -16,21 +12,16 @@ import json
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.models import AiApi, Deployment, LifecycleState, Tenant
+from core.gateway_urls import gateway_url
+from core.models import AiApi, Deployment, Tenant
 from core.operations import api_definition, offered_operations
+from proxy.public import lifecycle
 
 _PARAMETER = re.compile(r"\{(\w+)\}")
 _PARAMETER_VALUE = "[A-Za-z0-9._~-]+"  # a model name or id: no slash, query or fragment
-LISTED_STATES = (
-    LifecycleState.PUBLISHED,
-    LifecycleState.DEPRECATED,
-    LifecycleState.PROTOTYPED,
-)
-SUBSCRIBABLE_STATES = frozenset({LifecycleState.PUBLISHED})
 
 
 @dataclass(frozen=True)
@@ -91,7 +82,7 @@ class GatewayUrl:
 
 def visible_apis(tenant: Tenant) -> QuerySet[AiApi]:
     return (
-        tenant.apis.filter(lifecycle_state__in=LISTED_STATES)
+        tenant.apis.filter(lifecycle_state__in=lifecycle.LISTED_STATES)
         .select_related("vendor_version__vendor")
         .annotate(is_deployed=Exists(Deployment.objects.filter(api=OuterRef("pk"))))
     )
@@ -150,32 +141,27 @@ def is_callable(api: AiApi) -> bool:
 
 
 def takes_subscriptions(api: AiApi) -> bool:
-    return api.lifecycle_state in SUBSCRIBABLE_STATES
+    return api.lifecycle_policy.takes_subscriptions
 
 
 def needs_subscription(api: AiApi) -> bool:
-    return api.lifecycle_state != LifecycleState.PROTOTYPED
-
-
-def gateway_path(api: AiApi) -> str:
-    return f"/t/{api.tenant.slug}/{api.resolved_context}"
+    return not api.lifecycle_policy.open_to_tenant_keys
 
 
 def tryout_base_url(api: AiApi) -> str:
     """Where the portal's Try Out relay reaches the gateway (the proxy the web tier knows)."""
-    return settings.GATEWAY_URL.rstrip("/") + gateway_path(api)
+    return gateway_url(api)
 
 
 def gateway_urls(api: AiApi) -> list[GatewayUrl]:
     """One row per environment the API is deployed to; the key's type picks the endpoint."""
     rows = []
     for deployment in api.deployments.select_related("environment", "revision"):
-        base = (deployment.environment.gateway_url or settings.GATEWAY_URL).rstrip("/")
         endpoints = deployment.revision.config.get("endpoints", {})
         rows.append(
             GatewayUrl(
                 environment=deployment.environment.name,
-                url=base + gateway_path(api),
+                url=gateway_url(api, deployment.environment),
                 production=bool(endpoints.get("production")),
                 sandbox=bool(endpoints.get("sandbox")),
             )

@@ -16,9 +16,9 @@ from proxy.errors import (
     SUBSCRIPTION_BLOCKED,
     GatewayError,
 )
+from proxy.lifecycle import policy_of
 from proxy.registry import Registry
 
-SUBSCRIBED_STATES = frozenset({"PUBLISHED", "DEPRECATED"})
 # After `Authorization: Bearer`: WSO2's `apikey`, then the vendor SDKs' own spellings, so the
 # `anthropic` SDK and Claude Code (`x-api-key`) and Google's SDKs work unchanged.
 KEY_HEADERS = ("apikey", "x-api-key", "x-goog-api-key")
@@ -54,17 +54,18 @@ async def authenticate(
 
 
 def authorize(deployment: DeploymentSnapshot, key: KeySnapshot) -> SubscriptionGrant | None:
-    """The subscription the call runs under (None for a prototype), or a GatewayError.
+    """The subscription the call runs under (None when its state is open to tenant keys).
 
-    PROTOTYPED APIs serve any valid key of their tenant without a subscription: the key is
-    still required so every call is attributed and metered.
+    An API open to its tenant's keys (PROTOTYPED, proxy/lifecycle.py) serves any valid key of
+    the tenant without a subscription: the key is still required so every call is attributed
+    and metered.
     """
-    state = deployment.lifecycle_state
-    if state == "BLOCKED":
-        raise GatewayError(API_BLOCKED)
-    if state == "PROTOTYPED":
+    policy = policy_of(deployment.lifecycle_state)
+    if policy.open_to_tenant_keys:
         return None
-    if state not in SUBSCRIBED_STATES:
+    if policy.refuses_every_call:
+        raise GatewayError(API_BLOCKED)
+    if not policy.serves_subscribers:
         raise GatewayError(ROUTE_NOT_FOUND)
     grant = key.grant_for(deployment.api_id)
     if grant is None:

@@ -24,8 +24,9 @@ from proxy.errors import GATEWAY_NOT_READY, INTERNAL_ERROR, GatewayError
 from proxy.forward import Forwarder, upstream_headers
 from proxy.ingress import error_body, ingress_for, open_call_driver, requested_model
 from proxy.jsonbody import object_or_none
+from proxy.limits.model import CallIdentity
 from proxy.policies.apply_defaults import apply_gateway_defaults
-from proxy.policy_hooks import CallIdentity, Limiter, estimate_tokens
+from proxy.policy_hooks import AdmissionRequest, Limiter, Reservation
 from proxy.providers.base import Call
 from proxy.record import CallRecord
 from proxy.registry import Registry
@@ -131,12 +132,13 @@ class Gateway:
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
         upstream_request = driver.build_request()
-        identity = CallIdentity(
-            record.request_id, snapshot, key, grant, operation, record.model_requested, payload
+        identity = CallIdentity.from_snapshots(snapshot, key, grant)
+        request = AdmissionRequest(
+            identity, record.request_id, operation, record.model_requested, payload
         )
-        admission = await self._limiter.admit(identity, estimate_tokens(payload, len(body)))
-        record.quota_exceeded = admission.quota_exceeded
-        record.response_headers = admission.headers
+        reservation = await self._limiter.admit(request)
+        record.quota_exceeded = reservation.quota_exceeded
+        record.response_headers = reservation.headers
         try:
             await self._forwarder.relay(
                 driver,
@@ -144,25 +146,26 @@ class Gateway:
                 receive,
                 send,
                 record,
-                [request_id_header, *admission.headers],
+                [request_id_header, *reservation.headers],
             )
         finally:
-            await self._settle(identity, admission, record)
-
-    async def _settle(self, identity: CallIdentity, admission: Any, record: CallRecord) -> None:
-        try:
-            await self._limiter.settle(identity, admission, record.usage, record.status)
-        except Exception:
-            log.exception(
-                "settling the limits failed",
-                extra={"event": "settle_failed", "request_id": record.request_id},
-            )
+            await _settle(reservation, record)
 
     def _finish(self, record: CallRecord) -> None:
         event = usage_event(record, self._config.environment)
         self._sink.emit(event)
         if self._access_log is not None:
             self._access_log.write(record, event)
+
+
+async def _settle(reservation: Reservation, record: CallRecord) -> None:
+    try:
+        await reservation.settle(record.usage, record.status)
+    except Exception:
+        log.exception(
+            "settling the limits failed",
+            extra={"event": "settle_failed", "request_id": record.request_id},
+        )
 
 
 def usage_event(record: CallRecord, environment: str) -> UsageEvent:

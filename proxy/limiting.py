@@ -16,16 +16,14 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from proxy import limits
 from proxy.config import ProxyConfig
 from proxy.errors import CATALOG, RATE_LIMIT_EXCEEDED, GatewayError
+from proxy.limits.model import Usage
 from proxy.limits.rules import counters_for
-from proxy.policy_hooks import Admission, CallIdentity, TokenEstimate
-from proxy.providers.base import Usage
+from proxy.policy_hooks import NOTHING_RESERVED, AdmissionRequest, Headers, Reservation
 
 # Each check is one short script call and Redis runs them one at a time: a few connections
 # per process carry any rate; more would only mean more sockets opening at once in a burst.
 REDIS_MAX_CONNECTIONS = 16
 WARM_MODELS = ("gpt-4o", "gpt-4")  # load both vocabularies (o200k, cl100k) off the hot path
-
-_UNLIMITED = Admission()  # shared by every call with no limits: never mutated
 
 
 def open_counters_redis(url: str, timeout: float) -> Redis:
@@ -53,7 +51,7 @@ class EngineLimiter:
         self._limits_config = limits.LimiterConfig.from_env()
         self._redis: Redis | None = None
         self._engine: limits.Limiter | None = None
-        self._warm_up: asyncio.Future | None = None
+        self._warm_up: asyncio.Future[None] | None = None
 
     async def start(self) -> None:
         if not self._config.embedded:
@@ -70,55 +68,50 @@ class EngineLimiter:
             await self._redis.aclose()
             self._redis = None
 
-    async def admit(self, identity: CallIdentity, estimate: TokenEstimate) -> Admission:
-        call = limits.CallIdentity.from_snapshots(identity.deployment, identity.key, identity.grant)
-        counters = counters_for(call)
+    async def admit(self, request: AdmissionRequest) -> Reservation:
+        counters = counters_for(request.identity)
         if not counters:
-            return _UNLIMITED
+            return NOTHING_RESERVED
+        # A call no token limit applies to is never run through the tokenizer.
         wants_tokens = any(counter.dimension.is_tokens for counter in counters)
+        estimate = request.estimate() if wants_tokens else None
         assert self._engine is not None, "start() opens the engine"
-        decision = await self._engine.admit(call, _reservation(identity) if wants_tokens else None)
+        decision = await self._engine.reserve(counters, estimate)
         headers = decision.raw_headers()
         if not decision.admitted:
             kind = CATALOG.get(decision.code or "", RATE_LIMIT_EXCEEDED)
             raise GatewayError(kind, decision.message, headers=headers)
-        return Admission(headers, decision.quota_exceeded, decision)
-
-    async def settle(
-        self, identity: CallIdentity, admission: Admission, usage: Usage, status: int
-    ) -> None:
-        decision = admission.ticket
-        if isinstance(decision, limits.Decision) and self._engine is not None:
-            await self._engine.settle(decision, spent(usage, status))
+        return EngineReservation(self._engine, decision, headers)
 
 
-def _reservation(identity: CallIdentity) -> limits.TokenEstimate | None:
-    """Tokens to reserve: the prompt counted with the model's tokenizer, plus max_tokens.
+class EngineReservation:
+    """The engine's decision for one admitted call, settled to what the call spent."""
 
-    A call without a JSON body (e.g. GET /models) reserves no tokens; it is counted as a
-    request, and refused like any other once a request limit is spent.
-    """
-    payload = identity.payload
-    if payload is None:
-        return None
-    generates = "embed" not in identity.operation.lower()
-    return limits.estimate_request(
-        payload, limits.estimator_for(identity.model), generates=generates
-    )
+    __slots__ = ("_engine", "decision", "headers")
+
+    def __init__(self, engine: limits.Limiter, decision: limits.Decision, headers: Headers):
+        self._engine = engine
+        self.decision = decision
+        self.headers = headers
+
+    @property
+    def quota_exceeded(self) -> bool:
+        return self.decision.quota_exceeded
+
+    async def settle(self, usage: Usage, status: int) -> None:
+        await self._engine.settle(self.decision, spent(usage, status))
 
 
-def spent(usage: Usage, status: int) -> limits.Usage | None:
+def spent(usage: Usage, status: int) -> Usage | None:
     """What to charge instead of the reservation.
 
     The provider's count when it reported one; nothing when the call failed or the client left
     before any usage arrived (refund); None (keep the reservation) for a success without usage.
     """
-    if usage.prompt_tokens or usage.completion_tokens or usage.total_tokens:
-        return limits.Usage(
-            usage.prompt_tokens, usage.completion_tokens, usage.total_tokens or None
-        )
+    if usage.reported:
+        return usage
     if status >= 400:
-        return limits.Usage()
+        return Usage()
     return None
 
 

@@ -1,9 +1,11 @@
 """The seam where rate limits and token quotas plug into the hot path.
 
-The gateway calls `admit` after authentication and before forwarding, and `settle` once the
-call's usage is known (also after errors, with the usage seen so far, so reservations are
-refunded). A limiter refuses a call by raising `GatewayError` (429, with `retry-after` and
-`x-ratelimit-*` in `headers`); `Admission.headers` go on every admitted response.
+The gateway calls `admit` after authentication and before forwarding, and settles the
+returned `Reservation` once the call's usage is known (also after errors, with the usage seen
+so far, so reservations are refunded). A limiter refuses a call by raising `GatewayError`
+(429, with `retry-after` and `x-ratelimit-*` in `headers`); `Reservation.headers` go on every
+admitted response. The vocabulary (CallIdentity, TokenEstimate, Usage) is the engine's own,
+proxy/limits/model.py: one set of types from the gateway to the counters.
 
 Which limiter runs is configuration: `PROXY_LIMITER=module:factory` (default:
 `proxy.limiting:EngineLimiter`, the rate-limit engine; `proxy.policy_hooks:NoLimits` turns
@@ -14,50 +16,67 @@ in lifespan.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from proxy.config import ProxyConfig
-from proxy.contract import DeploymentSnapshot, KeySnapshot, SubscriptionGrant
-from proxy.providers.base import Usage
+from proxy.limits.estimate import estimate_call
+from proxy.limits.model import CallIdentity, TokenEstimate, Usage
 
 Headers = list[tuple[bytes, bytes]]
 
 
-@dataclass(frozen=True, slots=True)
-class CallIdentity:
-    """Who calls what: everything a limit is keyed by."""
+class AdmissionRequest:
+    """One call as a limiter sees it: who calls (`identity`) and what the call asks for.
 
-    request_id: str
-    deployment: DeploymentSnapshot
-    key: KeySnapshot
-    grant: SubscriptionGrant | None  # None for PROTOTYPED APIs (no subscription)
-    operation: str
-    model: str
-    payload: dict[str, Any] | None  # parsed request JSON, for a better token estimate
+    The token estimate runs the tokenizer, so it is computed on first use and kept: once per
+    call at most, never for a call no token limit applies to.
+    """
+
+    __slots__ = (
+        "identity",
+        "request_id",
+        "operation",
+        "model",
+        "payload",
+        "_estimate",
+        "_estimated",
+    )
+
+    def __init__(
+        self,
+        identity: CallIdentity,
+        request_id: str,
+        operation: str,
+        model: str,
+        payload: dict[str, Any] | None,
+    ) -> None:
+        self.identity = identity
+        self.request_id = request_id
+        self.operation = operation
+        self.model = model
+        self.payload = payload  # parsed request JSON, None when the body is not a JSON object
+        self._estimate: TokenEstimate | None = None
+        self._estimated = False
+
+    def estimate(self) -> TokenEstimate | None:
+        """Tokens the call may spend (None: a call without a JSON body spends none)."""
+        if not self._estimated:
+            self._estimate = estimate_call(self.payload, self.model, self.operation)
+            self._estimated = True
+        return self._estimate
+
+
+class Reservation(Protocol):
+    """What a limiter admitted; settled exactly once when the call is over."""
 
     @property
-    def key_type(self) -> str:
-        return self.key.key_type
-
-
-@dataclass(frozen=True, slots=True)
-class TokenEstimate:
-    """A cheap upper-bound guess; a limiter may compute its own from `identity.payload`."""
-
-    prompt_tokens: int
-    completion_tokens: int  # the requested max_tokens, or 0 when the caller set none
+    def headers(self) -> Headers: ...
 
     @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
+    def quota_exceeded(self) -> bool:  # over a soft quota but admitted (no stop-on-quota)
+        ...
 
-
-@dataclass(slots=True)
-class Admission:
-    headers: Headers = field(default_factory=list)
-    quota_exceeded: bool = False  # over quota but allowed (plan without stop-on-quota)
-    ticket: Any = None  # the limiter's own reservation state, handed back to settle
+    async def settle(self, usage: Usage, status: int) -> None: ...
 
 
 class Limiter(Protocol):
@@ -65,18 +84,30 @@ class Limiter(Protocol):
 
     async def close(self) -> None: ...
 
-    async def admit(self, identity: CallIdentity, estimate: TokenEstimate) -> Admission: ...
+    async def admit(self, request: AdmissionRequest) -> Reservation: ...
 
-    async def settle(
-        self, identity: CallIdentity, admission: Admission, usage: Usage, status: int
-    ) -> None: ...
+
+class NothingReserved:
+    """An admission without counters: its own headers, nothing to settle."""
+
+    __slots__ = ("headers", "quota_exceeded")
+
+    def __init__(self, headers: Headers | None = None) -> None:
+        self.headers: Headers = headers or []
+        self.quota_exceeded = False
+
+    async def settle(self, usage: Usage, status: int) -> None:
+        return None
+
+
+NOTHING_RESERVED = NothingReserved()  # shared by every unlimited call: never mutated
 
 
 class NoLimits:
     """Admit everything, add no headers (limits off)."""
 
     def __init__(self, config: ProxyConfig | None = None) -> None:
-        self._admission = Admission()
+        self.config = config
 
     async def start(self) -> None:
         return None
@@ -84,28 +115,11 @@ class NoLimits:
     async def close(self) -> None:
         return None
 
-    async def admit(self, identity: CallIdentity, estimate: TokenEstimate) -> Admission:
-        return self._admission
-
-    async def settle(
-        self, identity: CallIdentity, admission: Admission, usage: Usage, status: int
-    ) -> None:
-        return None
-
-
-def estimate_tokens(payload: dict[str, Any] | None, body_size: int) -> TokenEstimate:
-    """~4 bytes per token of request body, plus the completion budget the caller asked for."""
-    completion = 0
-    if payload is not None:
-        for name in ("max_completion_tokens", "max_tokens"):
-            value = payload.get(name)
-            if isinstance(value, int) and value > 0:
-                completion = value
-                break
-    return TokenEstimate(prompt_tokens=body_size // 4 + 1, completion_tokens=completion)
+    async def admit(self, request: AdmissionRequest) -> Reservation:
+        return NOTHING_RESERVED
 
 
 def load_limiter(config: ProxyConfig) -> Limiter:
     module_name, _, attr = config.limiter.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
-    return factory(config)
+    return cast(Limiter, factory(config))

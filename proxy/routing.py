@@ -4,9 +4,8 @@ tenant, `/{route}/{operation}`. The longest deployed route wins."""
 from __future__ import annotations
 
 from proxy.errors import OPERATION_NOT_SUPPORTED, ROUTE_NOT_FOUND, GatewayError
+from proxy.lifecycle import ROUTED_STATES
 from proxy.registry import LiveDeployment, Registry
-
-ROUTED_STATES = frozenset({"PUBLISHED", "DEPRECATED", "PROTOTYPED", "BLOCKED"})
 
 
 def resolve(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
-from core.models import AiApi, EndpointKind
+from core.gateway_urls import gateway_url, short_gateway_url
+from core.models import AiApi, EndpointKind, GatewayEnvironment
 
 
 @dataclass(frozen=True)
@@ -21,18 +20,16 @@ class GatewayUrl:
 def gateway_urls(api: AiApi) -> list[GatewayUrl]:
     """One URL per endpoint kind and environment the API is deployed to (else the default)."""
     deployments = list(api.deployments.select_related("environment"))
-    bases = [(d.environment.name, d.environment.gateway_url, True) for d in deployments]
+    bases: list[tuple[str, GatewayEnvironment | None, bool]] = [
+        (d.environment.name, d.environment, True) for d in deployments
+    ]
     if not bases:
         default = api.tenant.environments.filter(is_default=True).first()
-        bases = [(default.name if default else "Default", "", False)]
-    route = api.resolved_context
-    tenant_slug = api.tenant.slug
+        # Not deployed yet: where it will answer, at GATEWAY_URL.
+        bases = [(default.name if default else "Default", None, False)]
     urls = []
-    for env_name, env_url, deployed in bases:
-        base = (env_url or settings.GATEWAY_URL).rstrip("/")
-        short = f"{base}/{route}" if tenant_slug == settings.DEFAULT_TENANT else None
+    for env_name, environment, deployed in bases:
+        url, short = gateway_url(api, environment), short_gateway_url(api, environment)
         for kind in EndpointKind:
-            urls.append(
-                GatewayUrl(env_name, kind.label, f"{base}/t/{tenant_slug}/{route}", short, deployed)
-            )
+            urls.append(GatewayUrl(env_name, kind.label, url, short, deployed))
     return urls

@@ -7,6 +7,7 @@ from django.db import models
 
 from core.models.catalog import VendorVersion
 from core.models.tenants import Tenant
+from proxy.public import lifecycle
 
 
 class LifecycleState(models.TextChoices):
@@ -77,6 +78,11 @@ class AiApi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+    @property
+    def lifecycle_policy(self) -> lifecycle.StatePolicy:
+        """What its state allows (routed, listed, subscriptions): docs/lifecycle.md."""
+        return lifecycle.policy_of(self.lifecycle_state)
 
     @property
     def resolved_context(self) -> str:

@@ -12,21 +12,11 @@ from core.models import (
     AiApi,
     ApiKey,
     Deployment,
-    LifecycleState,
     Plan,
     Subscription,
 )
 from core.operations import offered_operations
-from proxy.public import contract
-
-ROUTED_STATES = frozenset(
-    {
-        LifecycleState.PUBLISHED,
-        LifecycleState.DEPRECATED,
-        LifecycleState.PROTOTYPED,
-        LifecycleState.BLOCKED,
-    }
-)
+from proxy.public import contract, lifecycle
 
 
 def _vendor(api: AiApi) -> dict:
@@ -75,7 +65,7 @@ def freeze_config(api: AiApi) -> dict:
 
 def compile_deployment(deployment: Deployment, version: int) -> contract.DeploymentSnapshot | None:
     api = deployment.api
-    if api.lifecycle_state not in ROUTED_STATES:
+    if api.lifecycle_state not in lifecycle.ROUTED_STATES:
         return None
     config = deployment.revision.config
     endpoints = config["endpoints"]

@@ -14,7 +14,6 @@ from core.models import (
     ApiKey,
     Application,
     EndpointKind,
-    LifecycleState,
     Plan,
     Subscription,
     SubscriptionStatus,
@@ -23,8 +22,6 @@ from core.models import (
 from core.registry.triggers import republish_application_keys, unpublish_key
 from core.secrets import hash_key, random_text
 from core.services.audit import record
-
-SUBSCRIBABLE = frozenset({LifecycleState.PUBLISHED, LifecycleState.PROTOTYPED})
 
 
 @transaction.atomic
@@ -94,10 +91,12 @@ def delete_application(*, app: Application, actor) -> None:
 def subscribe(*, app: Application, api: AiApi, plan: Plan, actor) -> Subscription:
     if api.tenant_id != app.tenant_id or plan.tenant_id != app.tenant_id:
         raise InvalidInput("Unknown API or plan.")
-    if api.lifecycle_state not in SUBSCRIBABLE:
-        raise Conflict(
-            f"{api.name} is {api.lifecycle_state.lower()} and takes no new subscriptions."
-        )
+    policy = api.lifecycle_policy
+    if not policy.takes_subscriptions:
+        message = f"{api.name} is {api.lifecycle_state.lower()} and takes no new subscriptions."
+        if policy.open_to_tenant_keys:
+            message += " Any key of this tenant may call it without one."
+        raise Conflict(message)
     if not api.allowed_plans.filter(pk=plan.pk).exists():
         raise InvalidInput(
             "Plan not allowed.", fields={"plan": [f"{api.name} does not offer {plan}."]}

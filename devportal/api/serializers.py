@@ -6,8 +6,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core import selectors
 from core.api.base import StrictSerializer
+from core.gateway_urls import gateway_url
 from core.models import AiApi, ApiKey, Application, ApplicationTier, EndpointKind
 
 
@@ -52,7 +52,7 @@ class CatalogApiSerializer(serializers.ModelSerializer):
     @extend_schema_field(GatewaySerializer(many=True))
     def get_gateways(self, api) -> list[dict]:
         return [
-            {"environment": d.environment.slug, "url": selectors.gateway_url(api, d.environment)}
+            {"environment": d.environment.slug, "url": gateway_url(api, d.environment)}
             for d in api.deployments.select_related("environment")
         ]
 

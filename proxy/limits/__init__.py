@@ -1,4 +1,4 @@
-"""Rate limits and token quotas, exact across every proxy process (issue 4, docs/limits.md).
+"""Rate limits and token quotas, exact across every proxy process (docs/limits.md).
 
 No Django here: the proxy builds a Limiter in its lifespan and calls admit/settle per call.
 """

@@ -54,7 +54,8 @@ class BpeEstimator:
         self._batch_count([""], encoding, threads=1)  # load the vocabulary now, not mid-call
 
     def count(self, text: str) -> int:
-        return self._batch_count([text], self.name, threads=1)[0]
+        counts: list[int] = self._batch_count([text], self.name, threads=1)
+        return counts[0]
 
 
 class ByteEstimator:
@@ -127,7 +128,7 @@ def _collect(value: Any, texts: list[str]) -> int:
 
 
 def _completion(payload: dict[str, Any]) -> int | None:
-    ceiling = next(
+    ceiling: int | None = next(
         (payload[name] for name in MAX_TOKENS_FIELDS if isinstance(payload.get(name), int)), None
     )
     config = payload.get("generationConfig") or payload.get("generation_config")
@@ -138,3 +139,16 @@ def _completion(payload: dict[str, Any]) -> int | None:
         return None
     choices = payload.get("n")
     return ceiling * choices if isinstance(choices, int) and choices > 1 else ceiling
+
+
+def estimate_call(
+    payload: dict[str, Any] | None, model: str, operation: str
+) -> TokenEstimate | None:
+    """Tokens a call may spend: its prompt counted with the model's tokenizer, plus max_tokens.
+
+    A call without a JSON body (e.g. GET /models) spends no tokens: None.
+    """
+    if payload is None:
+        return None
+    generates = "embed" not in operation.lower()
+    return estimate_request(payload, estimator_for(model), generates=generates)

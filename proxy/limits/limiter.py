@@ -19,7 +19,7 @@ from proxy.limits.config import LimiterConfig
 from proxy.limits.decision import UNLIMITED, Decision, openai_duration
 from proxy.limits.failover import FailoverCounters
 from proxy.limits.lease import LeasePolicy, LeasingStore
-from proxy.limits.model import CallIdentity, Dimension, TokenEstimate, Usage
+from proxy.limits.model import CallIdentity, Counter, Dimension, TokenEstimate, Usage
 from proxy.limits.redis_store import RedisStore
 from proxy.limits.rules import amount_for, counters_for, reservation
 from proxy.limits.store import (
@@ -91,7 +91,12 @@ class Limiter:
 
         `estimate` None skips the token counters (calls that spend no tokens).
         """
-        counters = counters_for(identity)
+        return await self.reserve(counters_for(identity), estimate)
+
+    async def reserve(
+        self, counters: Sequence[Counter], estimate: TokenEstimate | None
+    ) -> Decision:
+        """`admit` for counters already resolved (the gateway resolves them once per call)."""
         if not counters:
             return UNLIMITED
         prompt, completion = reservation(estimate, self._default_max_tokens)

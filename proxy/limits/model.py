@@ -1,4 +1,5 @@
-"""The engine's value types: who is calling, what a call costs, and which counters it touches."""
+"""The limits vocabulary, shared by the gateway and the engine: who calls, what a call may
+spend and did spend, and which counters it touches."""
 
 from __future__ import annotations
 
@@ -80,16 +81,29 @@ class TokenEstimate:
     completion: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Usage:
-    """What a call actually spent, from the provider's usage (or the stream's final chunk)."""
+    """What a call spent, as the provider reported it (a stream reports it piecemeal: merge).
+
+    The drivers fill it, the usage event records it and the limiter settles with it.
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    total_tokens: int | None = None
+    total_tokens: int = 0  # 0 when the provider sent none: the sum of the two counts then
+    model: str = ""  # the model the upstream says answered
 
     @property
     def total(self) -> int:
-        if self.total_tokens is None:
-            return self.prompt_tokens + self.completion_tokens
-        return self.total_tokens
+        return self.total_tokens or self.prompt_tokens + self.completion_tokens
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.prompt_tokens or self.completion_tokens or self.total_tokens)
+
+    def merge(self, other: Usage) -> None:
+        """Take the non-zero fields of a later report."""
+        self.prompt_tokens = other.prompt_tokens or self.prompt_tokens
+        self.completion_tokens = other.completion_tokens or self.completion_tokens
+        self.total_tokens = other.total_tokens or (self.prompt_tokens + self.completion_tokens)
+        self.model = other.model or self.model

@@ -12,21 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from proxy.contract import Endpoint, Vendor
-
-
-@dataclass(slots=True)
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
-    model: str = ""  # the model the upstream says answered
-
-    def merge(self, other: Usage) -> None:
-        """Take the non-zero fields of a later report (streams report usage piecemeal)."""
-        self.prompt_tokens = other.prompt_tokens or self.prompt_tokens
-        self.completion_tokens = other.completion_tokens or self.completion_tokens
-        self.total_tokens = other.total_tokens or (self.prompt_tokens + self.completion_tokens)
-        self.model = other.model or self.model
+from proxy.limits.model import Usage as Usage  # one Usage for drivers, gateway and limits
 
 
 @dataclass(slots=True)

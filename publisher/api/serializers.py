@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from core import selectors
 from core.api.base import StrictSerializer
+from core.gateway_urls import gateway_url
 from core.models import (
     AiApi,
     ApiType,
@@ -139,7 +140,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
         fields = ["environment", "revision", "deployed_by", "deployed_at", "gateway_url"]
 
     def get_gateway_url(self, deployment) -> str:
-        return selectors.gateway_url(deployment.api, deployment.environment)
+        return gateway_url(deployment.api, deployment.environment)
 
 
 # Input

@@ -8,11 +8,16 @@ from pathlib import Path
 import orjson
 import pytest
 
+from proxy import limiting, policy_hooks
 from proxy.config import ProxyConfig
-from proxy.contract import Endpoint
+from proxy.contract import Endpoint, Limits
 from proxy.crypto import KeyRing
 from proxy.errors import GatewayError
-from proxy.policy_hooks import estimate_tokens
+from proxy.limits import limiter as limits_limiter
+from proxy.limits.estimate import estimate_call
+from proxy.limits.model import CallIdentity, Usage
+from proxy.limits.rules import counters_for
+from proxy.policy_hooks import AdmissionRequest
 from proxy.providers.azure.driver import AzureOpenAIDriver
 from proxy.providers.base import Call
 from proxy.providers.mistral.driver import MistralDriver
@@ -132,13 +137,56 @@ def test_config_from_env():
         ProxyConfig.from_env({"ALLOW_PRIVATE_UPSTREAMS": "maybe"})
 
 
-def test_token_estimate():
-    estimate = estimate_tokens({"max_tokens": 100}, 400)
-    assert (estimate.prompt_tokens, estimate.completion_tokens, estimate.total_tokens) == (
-        101,
-        100,
-        201,
-    )
+def test_the_token_estimate_is_computed_once_and_only_when_a_limiter_asks(monkeypatch):
+    computed = []
+
+    def counting(*args):
+        computed.append(args)
+        return estimate_call(*args)
+
+    monkeypatch.setattr(policy_hooks, "estimate_call", counting)
+    identity = CallIdentity(1, 1, 1, 1, "production")
+    payload = {"messages": [{"role": "user", "content": "hello"}], "max_tokens": 100}
+    request = AdmissionRequest(identity, "r1", "/chat/completions", "gpt-4o", payload)
+    assert computed == []
+    first = request.estimate()
+    assert request.estimate() is first and len(computed) == 1
+    assert first is not None and first.completion == 100 and first.prompt > 0
+    bodiless = AdmissionRequest(identity, "r2", "/models", "", None)
+    assert bodiless.estimate() is None
+
+
+def test_the_engine_limiter_resolves_counters_once_and_settles_what_it_reserved(monkeypatch):
+    resolved = []
+
+    def counting(identity):
+        resolved.append(identity)
+        return counters_for(identity)
+
+    monkeypatch.setattr(limiting, "counters_for", counting)
+    monkeypatch.setattr(limits_limiter, "counters_for", counting)
+    limiter = limiting.EngineLimiter(ProxyConfig.from_env({}))
+    plan = Limits(requests=5, total_tokens=1000, unit_seconds=60)
+    identity = CallIdentity(1, 1, 1, 1, "production", plan_limits=plan)
+    payload = {"messages": [{"role": "user", "content": "hello"}], "max_tokens": 100}
+
+    async def scenario() -> tuple[dict, dict]:
+        await limiter.start()
+        try:
+            call = AdmissionRequest(identity, "r1", "/chat/completions", "gpt-4o", payload)
+            reservation = await limiter.admit(call)
+            await reservation.settle(Usage(prompt_tokens=10, completion_tokens=20), 200)
+            nothing = AdmissionRequest(identity, "r2", "/embeddings", "m", {})  # reserves 0 tokens
+            probe = await limiter.admit(nothing)
+            return dict(reservation.headers), dict(probe.headers)
+        finally:
+            await limiter.close()
+
+    reserved, after = asyncio.run(scenario())
+    assert len(resolved) == 2  # one per call
+    assert int(reserved[b"x-ratelimit-remaining-tokens"]) < 900  # prompt + max_tokens reserved
+    assert after[b"x-ratelimit-remaining-tokens"] == b"970"  # settled to the 30 tokens spent
+    assert after[b"x-ratelimit-remaining-requests"] == b"3"
 
 
 def test_key_fetch_racing_an_invalidation_is_not_cached():
