@@ -4,6 +4,8 @@
     POST /api/v1/tenants/{slug}/config/diff/    a YAML document → the changes it would make
     POST /api/v1/tenants/{slug}/config/apply/   apply it; answers the changes made
 
+`?prune=true` on diff and apply also deletes what the document leaves out.
+
 The document is the request body: YAML (Content-Type: application/yaml) or the same document
 as JSON (application/json; JSON is YAML too). `env:NAME` secret
 references are refused here: the server's environment is the operator's, not the tenant's.
@@ -95,7 +97,8 @@ class ConfigChangeView(TenantView):
         doc = _document(request)
         run = cac.apply_document if self.apply else cac.plan_document
         try:
-            changes = run(self.tenant, doc, actor=request.user)
+            prune = request.query_params.get("prune", "").lower() in ("1", "true", "yes")
+            changes = run(self.tenant, doc, actor=request.user, prune=prune)
         except cac.ConfigError as exc:
             raise InvalidConfig(exc.message, fields=exc.problems) from None
         return Response(_answer(changes))

@@ -13,6 +13,7 @@ from core.config_as_code.changes import Change, Context, SecretReader
 from core.config_as_code.exporter import export_tenant
 from core.config_as_code.plan_apis import plan_apis
 from core.config_as_code.plan_tenant import plan_environments, plan_plans, plan_vendors
+from core.config_as_code.prune import plan_deletions
 from core.config_as_code.render import render_changes
 from core.config_as_code.schema import (
     ConfigError,
@@ -47,23 +48,35 @@ def no_secrets(name: str) -> str | None:
 
 
 def plan_document(
-    tenant: Tenant, doc: TenantDoc, *, actor=None, read_secret: SecretReader = no_secrets
+    tenant: Tenant,
+    doc: TenantDoc,
+    *,
+    actor=None,
+    read_secret: SecretReader = no_secrets,
+    prune: bool = False,
 ) -> list[Change]:
-    """The changes applying `doc` would make, in the order they would run."""
+    """The changes applying `doc` would make, in the order they would run. Without `prune`,
+    what the document leaves out stays; with it, it is deleted (after the other changes)."""
     ctx = Context(tenant=tenant, actor=actor, read_secret=read_secret)
     return [
         *plan_vendors(ctx, doc.vendors),
         *plan_environments(ctx, doc.environments),
         *plan_plans(ctx, doc.plans),
         *plan_apis(ctx, doc.apis),
+        *(plan_deletions(ctx, doc) if prune else []),
     ]
 
 
 @transaction.atomic
 def apply_document(
-    tenant: Tenant, doc: TenantDoc, *, actor=None, read_secret: SecretReader = no_secrets
+    tenant: Tenant,
+    doc: TenantDoc,
+    *,
+    actor=None,
+    read_secret: SecretReader = no_secrets,
+    prune: bool = False,
 ) -> list[Change]:
-    changes = plan_document(tenant, doc, actor=actor, read_secret=read_secret)
+    changes = plan_document(tenant, doc, actor=actor, read_secret=read_secret, prune=prune)
     for change in changes:
         change.run()
     return changes

@@ -19,10 +19,10 @@ SecretReader = Callable[[str], str | None]
 class Change:
     """One object to create or update; `fields` maps a field to its (before, after)."""
 
-    action: str  # create | update
+    action: str  # create | update | delete
     kind: str  # vendor | environment | plan | api
     name: str
-    path: str  # where the object is in the document, e.g. apis[2]
+    path: str  # where the object is in the document, e.g. apis[2] (a deletion: api:Chat 1.0.0)
     fields: dict[str, tuple[Any, Any]]
     run: Callable[[], None] = field(repr=False, compare=False)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from core.config_as_code.changes import Change
 
-SIGNS = {"create": "+", "update": "~"}
+SIGNS = {"create": "+", "update": "~", "delete": "-"}
 LONGEST = 60
 
 
@@ -20,8 +20,11 @@ def render_changes(changes: list[Change]) -> str:
         for name, (old, new) in change.fields.items():
             shown = _shown(new) if change.action == "create" else f"{_shown(old)} -> {_shown(new)}"
             lines.append(f"    {name}: {shown}")
-    created = sum(c.action == "create" for c in changes)
-    lines.append(f"{created} to create, {len(changes) - created} to update.")
+    counts = {action: sum(c.action == action for c in changes) for action in SIGNS}
+    summary = f"{counts['create']} to create, {counts['update']} to update"
+    if counts["delete"]:
+        summary += f", {counts['delete']} to delete"
+    lines.append(summary + ".")
     return "\n".join(lines) + "\n"
 
 

@@ -247,6 +247,8 @@ def test_rest_exports_diffs_and_applies_yaml(source, personas):
     assert (audit.actor, audit.tenant) == (personas.admin, source)
     again = client.post(f"{base}apply/", body, content_type="application/yaml").json()
     assert again == {"changes": [], "preview": "No changes.\n"}
+    pruned = client.post(f"{base}diff/?prune=true", "plans: []", content_type="text/yaml")
+    assert {c["action"] for c in pruned.json()["changes"]} == {"delete"}
 
 
 def test_rest_answers_bad_documents_with_field_paths(source, personas):
@@ -261,3 +263,43 @@ def test_rest_answers_bad_documents_with_field_paths(source, personas):
     refused = client.post(url, document, format="json").json()["error"]
     assert "read by `manage.py tollgate apply` only" in str(refused["fields"])
     assert client.post(url, "x: [", content_type="application/yaml").status_code == 400
+
+
+def test_without_prune_what_the_document_leaves_out_stays(source):
+    assert plan_document(source, parse_document("plans: []")) == []
+    assert source.plans.exists() and source.apis.count() == 2
+
+
+def test_prune_deletes_what_the_document_leaves_out(source):
+    document = exported(source)
+    document["apis"] = [a for a in document["apis"] if a["name"] == "Chat"]
+    document["plans"] = [p for p in document["plans"] if p["name"] != "Trial"]
+    document["environments"] = [e for e in document["environments"] if e["slug"] != "eu"]
+    for api in document["apis"]:
+        api["allowed_plans"] = [p for p in api["allowed_plans"] if p != "Trial"]
+    document["vendors"] = []
+    doc = parse_document(yaml.safe_dump(document))
+
+    preview = render_changes(plan_document(source, doc, prune=True))
+    for line in ("- api Inhouse 1.0.0 (delete)", "- plan Trial (delete)",
+                 "- vendor inhouse (delete)", "- environment eu (delete)"):  # fmt: skip
+        assert line in preview
+    assert preview.endswith(", 4 to delete.\n")
+    apply_document(source, doc, prune=True)
+    assert list(source.apis.values_list("name", flat=True)) == ["Chat"]
+    assert not source.plans.filter(name="Trial").exists()
+    assert not source.environments.filter(slug="eu").exists()
+    assert plan_document(source, doc, prune=True) == []
+
+
+def test_prune_refusals_name_the_object_and_apply_nothing(source, personas):
+    from core.services.access import create_application, subscribe
+
+    chat = source.apis.get(name="Chat")
+    app = create_application(tenant=source, owner=personas.subscriber, name="app")
+    subscribe(app=app, api=chat, plan=source.plans.get(name="Gold"), actor=personas.subscriber)
+    document = exported(source)
+    document["apis"] = []
+    with pytest.raises(ConfigError, match=r"api:Chat 1.0.0: .*subscriptions"):
+        apply_document(source, parse_document(yaml.safe_dump(document)), prune=True)
+    assert source.apis.count() == 2  # the deletion of Inhouse was rolled back too

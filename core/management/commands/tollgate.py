@@ -1,8 +1,8 @@
 """Config as code for one tenant (docs/config-as-code.md):
 
     manage.py tollgate export --tenant acme [-f acme.yaml]
-    manage.py tollgate diff   --tenant acme -f acme.yaml
-    manage.py tollgate apply  --tenant acme -f acme.yaml [--dry-run]
+    manage.py tollgate diff   --tenant acme -f acme.yaml [--prune]
+    manage.py tollgate apply  --tenant acme -f acme.yaml [--prune] [--dry-run]
 
 `apply` prints the diff preview, then applies it (every change through the services, audited,
 in one transaction). `env:NAME` secret references are read from this command's environment.
@@ -35,6 +35,10 @@ class Command(BaseCommand):
             sub.add_argument(
                 "-f", "--file", required=name != "export", help="YAML file ('-': stdin/out)."
             )
+            if name != "export":
+                sub.add_argument(
+                    "--prune", action="store_true", help="Also delete what the file leaves out."
+                )
             if name == "apply":
                 sub.add_argument("--dry-run", action="store_true", help="Only show the diff.")
 
@@ -47,7 +51,10 @@ class Command(BaseCommand):
                 self._export(found, file)
             else:
                 self._diff_or_apply(
-                    found, file or "-", apply=action == "apply" and not options.get("dry_run")
+                    found,
+                    file or "-",
+                    apply=action == "apply" and not options.get("dry_run"),
+                    prune=options.get("prune", False),
                 )
         except cac.ConfigError as exc:
             raise CommandError(str(exc)) from exc
@@ -60,10 +67,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text, ending="")
 
-    def _diff_or_apply(self, tenant: Tenant, file: str, *, apply: bool) -> None:
+    def _diff_or_apply(self, tenant: Tenant, file: str, *, apply: bool, prune: bool) -> None:
         doc = cac.parse_document(_read(file))
         run = cac.apply_document if apply else cac.plan_document
-        changes = run(tenant, doc, read_secret=os.environ.get)
+        changes = run(tenant, doc, read_secret=os.environ.get, prune=prune)
         self.stdout.write(cac.render_changes(changes), ending="")
         if apply and changes:
             self.stdout.write(f"Applied {len(changes)} change(s) to {tenant.slug}.")
