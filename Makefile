@@ -10,6 +10,8 @@ TEST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist loadfile
 # `make flake N=5`: how many times the end-to-end and browser tests run in each mode.
 N ?= 5
+# make up, make test and the demo may run on the development secrets (docs/deployment.md).
+export TOLLGATE_DEMO ?= true
 
 .PHONY: up test flake lint types format install migrate seed bench clean web proxy worker
 

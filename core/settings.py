@@ -4,8 +4,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from core.env import envbool, envfloat, envint, envlist, envstr
+from core.production import DEV_SECRET_KEY, refusals
 from proxy.public import DEFAULT_REDIS_PREFIX, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -13,7 +15,10 @@ DATA_DIR = Path(envstr("TOLLGATE_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+# The demo and the test suite (make up, make test, compose's demo profile) may run on the
+# development secrets; anything else is production and refuses to start without its own.
+DEMO = envbool("TOLLGATE_DEMO", False)
+SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
@@ -79,6 +84,16 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
+# Postgres connections from a psycopg pool per process (DB_POOL_MAX_SIZE > 0): no connection
+# set-up per request, and a bounded number of connections per process.
+DB_POOL_MAX_SIZE = envint("DB_POOL_MAX_SIZE", 0)
+if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": envint("DB_POOL_MIN_SIZE", 1),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": envfloat("DB_POOL_TIMEOUT", 10.0),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and proxy share the file: WAL lets readers run beside the one writer, a
     # writer waits up to `timeout` seconds for the lock, and transactions take the write lock
@@ -101,8 +116,20 @@ EMBEDDED = not REDIS_URL
 # Every key and channel this installation uses in Redis starts with this prefix.
 TOLLGATE_REDIS_PREFIX = envstr("TOLLGATE_REDIS_PREFIX", DEFAULT_REDIS_PREFIX)
 
+# The control plane's Redis clients give up instead of hanging on a dead or partitioned
+# Redis: a request or task fails (and is retried or reconciled) rather than blocking a worker.
+REDIS_CLIENT_OPTIONS = {
+    "socket_connect_timeout": envfloat("REDIS_CONNECT_TIMEOUT", 5.0),
+    "socket_timeout": envfloat("REDIS_SOCKET_TIMEOUT", 10.0),
+    "health_check_interval": 30,
+}
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{TOLLGATE_REDIS_PREFIX}:celery:"}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "global_keyprefix": f"{TOLLGATE_REDIS_PREFIX}:celery:",
+    "socket_connect_timeout": REDIS_CLIENT_OPTIONS["socket_connect_timeout"],
+    "socket_timeout": envfloat("REDIS_BROKER_SOCKET_TIMEOUT", 30.0),
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -113,7 +140,24 @@ USAGE_ROLLUP_INTERVAL = envfloat("USAGE_ROLLUP_INTERVAL", 10.0)
 # Provider credentials: comma-separated Fernet keys, newest first (MultiFernet rotation).
 TOLLGATE_FERNET_KEYS = envlist("TOLLGATE_FERNET_KEYS", "")
 # API keys are stored as HMACs under this pepper.
-TOLLGATE_KEY_PEPPER = envstr("TOLLGATE_KEY_PEPPER", SECRET_KEY)
+TOLLGATE_KEY_PEPPER = envstr("TOLLGATE_KEY_PEPPER", "")
+# Without their own values, both are derived from SECRET_KEY: the development default, and an
+# explicit opt-in for installations made before they were required (docs/deployment.md).
+DERIVE_KEYS_FROM_SECRET_KEY = envbool("TOLLGATE_DERIVE_KEYS_FROM_SECRET_KEY", DEBUG or DEMO)
+if DERIVE_KEYS_FROM_SECRET_KEY and not TOLLGATE_KEY_PEPPER:
+    TOLLGATE_KEY_PEPPER = SECRET_KEY
+if not (DEBUG or DEMO):
+    _refused = refusals(
+        secret_key=SECRET_KEY,
+        fernet_keys=TOLLGATE_FERNET_KEYS,
+        key_pepper=TOLLGATE_KEY_PEPPER,
+        derive_from_secret=DERIVE_KEYS_FROM_SECRET_KEY,
+    )
+    if _refused:
+        raise ImproperlyConfigured(
+            "Tollgate will not start in production with these settings (DEBUG and "
+            "TOLLGATE_DEMO are off):\n- " + "\n- ".join(_refused)
+        )
 # SSRF guard for upstream endpoints.
 ALLOW_PRIVATE_UPSTREAMS = envbool("ALLOW_PRIVATE_UPSTREAMS", False)
 ALLOW_HTTP_UPSTREAMS = envbool("ALLOW_HTTP_UPSTREAMS", False)
@@ -174,6 +218,50 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# HTTPS behind a TLS-terminating proxy or ingress (docs/deployment.md). Health probes stay on
+# plain HTTP inside the cluster, so they are never redirected.
+if envstr("SECURE_PROXY_SSL_HEADER"):  # e.g. HTTP_X_FORWARDED_PROTO,https
+    _header, _, _value = envstr("SECURE_PROXY_SSL_HEADER").partition(",")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): scripts only from our own static files (htmx and
+# Chart.js are vendored), no inline script. Inline style attributes stay allowed: htmx and
+# a few templates set them, and they cannot run code. CSP_MODE: enforce, report-only or off.
+CSP_MODE = envstr("CSP_MODE", "enforce")
+if CSP_MODE not in ("enforce", "report-only", "off"):
+    raise ImproperlyConfigured("CSP_MODE must be enforce, report-only or off.")
+_CSP = {
+    # Swagger UI's page starts itself with an inline script (drf-spectacular's template).
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if CSP_MODE == "enforce":
+    CONTENT_SECURITY_POLICY = _CSP
+elif CSP_MODE == "report-only":
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+if CSP_MODE != "off":
+    INSTALLED_APPS.append("csp")
+    MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "tollgate@localhost")

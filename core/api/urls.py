@@ -33,6 +33,7 @@ tenant_routes: list[URLPattern | URLResolver] = [
     path("vendors/<int:vendor_id>/", vendors.VendorDetailView.as_view(), name="vendor"),
     path("audit/", tenant_admin.AuditLogView.as_view(), name="audit"),
     path("analytics/", include("core.api.analytics_urls")),
+    path("config/", include("core.api.config_as_code")),
 ]
 
 urlpatterns = [

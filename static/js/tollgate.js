@@ -27,6 +27,12 @@
     return Promise.resolve();
   }
 
+  // A select that submits its form when changed (no inline handler: the CSP forbids them).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-submit-on-change]");
+    if (select && select.form) select.form.submit();
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;

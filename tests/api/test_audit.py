@@ -45,6 +45,7 @@ ACTIONS: dict[tuple[str, str], list[str]] = {
     ("POST", "vendors"): ["vendor.create"],
     ("PATCH", "vendor"): ["vendor.update"],
     ("DELETE", "vendor"): ["vendor.delete"],
+    ("POST", "config-apply"): ["plan.create"],
 }
 WRITES = [row for row in ROWS if row.method != "GET" and row.audited]
 # Tokens belong to a user but reach one tenant: their audit rows go to that tenant's log.

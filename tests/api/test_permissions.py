@@ -184,6 +184,9 @@ ROWS: list[Row] = [
     Row("PATCH", "vendor", grant(200), kwargs=VENDOR, body=lambda w: {"description": "x"}),
     Row("DELETE", "vendor", grant(204), kwargs=VENDOR),
     Row("GET", "audit", grant(200)),
+    Row("GET", "config", grant(200)),
+    Row("POST", "config-diff", grant(200), body=lambda w: {}, audited=False),
+    Row("POST", "config-apply", grant(200), body=lambda w: {"plans": [{"name": "From git"}]}),
     # Usage analytics: the tenant's for creators, publishers and admins; a developer's own
     # applications' for subscribers (tests/api/test_analytics.py checks the scoping).
     Row("GET", "analytics-usage", everyone(200)),

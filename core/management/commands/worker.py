@@ -1,4 +1,7 @@
-"""Run the background worker: Celery with beat when Redis is configured, else a local loop."""
+"""Run the background worker: Celery when Redis is configured, else a local loop.
+
+With Redis the worker also runs the beat schedule unless `--without-beat` (then run exactly one
+`manage.py beat` beside any number of workers, as compose.yaml and deploy/k8s do)."""
 
 from __future__ import annotations
 
@@ -19,8 +22,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--concurrency", type=int, default=2)
+        parser.add_argument(
+            "--without-beat",
+            action="store_true",
+            help="Do not run the periodic schedule here (a separate `manage.py beat` does).",
+        )
 
-    def handle(self, *args, concurrency: int, **options) -> None:
+    def handle(self, *args, concurrency: int, without_beat: bool = False, **options) -> None:
         if settings.REDIS_URL:
             argv = [
                 sys.executable,
@@ -29,14 +37,13 @@ class Command(BaseCommand):
                 "-A",
                 "core.celery",
                 "worker",
-                "-B",
                 "--loglevel=INFO",
                 f"--concurrency={concurrency}",
                 "--without-gossip",
                 "--without-mingle",
-                "-s",
-                str(settings.DATA_DIR / "celerybeat-schedule"),
             ]
+            if not without_beat:
+                argv += ["-B", "-s", str(settings.DATA_DIR / "celerybeat-schedule")]
             os.execv(sys.executable, argv)
         self._embedded_loop()
 
