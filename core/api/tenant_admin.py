@@ -10,7 +10,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from core import selectors
+from core.api import shapes
 from core.api.base import MEMBERS, StrictSerializer, TenantView, parse
+from core.api.shapes import MAX_INT32, typed
 from core.models import (
     ROLE_VALUES,
     AuditLog,
@@ -29,7 +31,8 @@ ROLE_CHOICES = sorted(ROLE_VALUES)
 class MemberSerializer(serializers.ModelSerializer):
     user_id = serializers.IntegerField(source="user.pk")
     username = serializers.CharField(source="user.username")
-    email = serializers.EmailField(source="user.email")
+    email = serializers.CharField(source="user.email", help_text="May be empty.")
+    roles = typed(serializers.JSONField, shapes.ROLE_LIST, read_only=True)
 
     class Meta:
         model = Membership
@@ -37,12 +40,14 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class RolesInput(StrictSerializer):
+    partial_on_patch = False
     roles = serializers.ListField(child=serializers.ChoiceField(ROLE_CHOICES), min_length=1)
 
 
 class InvitationSerializer(serializers.ModelSerializer):
     invited_by = serializers.CharField(source="invited_by.username", default=None)
     state = serializers.ChoiceField(InvitationState.choices, read_only=True)
+    roles = typed(serializers.JSONField, shapes.ROLE_LIST, read_only=True)
     accepted_by = serializers.CharField(source="accepted_by.username", default=None)
     revoked_by = serializers.CharField(source="revoked_by.username", default=None)
 
@@ -85,7 +90,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 def _limit_field() -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_INT32, required=False, allow_null=True
+    )
 
 
 class PlanInput(StrictSerializer):
@@ -114,6 +121,7 @@ class EnvironmentInput(StrictSerializer):
 
 class AuditSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
+    changes = typed(serializers.JSONField, shapes.AUDIT_CHANGES, read_only=True)
 
     class Meta:
         model = AuditLog
@@ -293,7 +301,10 @@ class AuditLogView(TenantView, generics.ListAPIView):
         return rows
 
     @extend_schema(
-        parameters=[OpenApiParameter("action", str), OpenApiParameter("object_type", str)]
+        parameters=[
+            OpenApiParameter("action", str, description="e.g. key.create"),
+            OpenApiParameter("object_type", str, description="e.g. apikey"),
+        ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -24,6 +24,7 @@ from publisher.api.serializers import (
 
 class RevisionListView(TenantView):
     serializer_class = RevisionSerializer
+    pagination_class = None  # a short list: a plain array
     permission_map = {"GET": "api.view", "POST": "api.revision"}
 
     @extend_schema(responses=RevisionSerializer(many=True))
@@ -61,6 +62,7 @@ class DeploymentListView(TenantView):
     that environment); rolling back is deploying an earlier revision."""
 
     serializer_class = DeploymentSerializer
+    pagination_class = None  # a short list: a plain array
     permission_map = {"GET": "api.view", "POST": "api.deploy"}
 
     @extend_schema(responses=DeploymentSerializer(many=True))

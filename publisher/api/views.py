@@ -18,6 +18,7 @@ from publisher.api.serializers import (
     ApiSerializer,
     ApiUpdateInput,
     EndpointInput,
+    LIFECYCLE_MOVE,
     EndpointSerializer,
     LifecycleInput,
     LifecycleSerializer,
@@ -66,6 +67,7 @@ class ApiDetailView(TenantView):
 
 class EndpointListView(TenantView):
     serializer_class = EndpointSerializer
+    pagination_class = None  # a short list: a plain array
     permission_map = {"GET": "api.view"}
 
     @extend_schema(responses=EndpointSerializer(many=True))
@@ -125,7 +127,7 @@ class LifecycleView(TenantView):
     def get(self, request, tenant_slug: str, api_id: int):
         return Response(LifecycleSerializer(selectors.api(self.tenant, api_id)).data)
 
-    @extend_schema(request=LifecycleInput, responses=LifecycleSerializer)
+    @extend_schema(request=LIFECYCLE_MOVE, responses=LifecycleSerializer)
     def post(self, request, tenant_slug: str, api_id: int):
         api = selectors.api(self.tenant, api_id)
         change_lifecycle(api=api, actor=request.user, **parse(LifecycleInput, request))

@@ -1,0 +1,111 @@
+"""How the OpenAPI schema describes every operation, by rule and in one place: the error
+responses each one can return, a summary and a description, and input objects that refuse
+unknown fields (`additionalProperties: false`, as StrictSerializer does)."""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import permissions, serializers
+
+from core.api.base import MEMBERS, StrictSerializer
+from core.api.operations import SUMMARIES
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, e.g. invalid_input, not_found, conflict.")
+    message = serializers.CharField(help_text="For people; may change.")
+    fields = serializers.DictField(  # type: ignore[assignment]  # a declared field
+        child=serializers.JSONField(),
+        help_text="Invalid input only: each bad field with its messages (nested for nested "
+        "objects); empty otherwise.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error under /api/v1/."""
+
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input (`invalid_input`): `fields` names each bad field.",
+    401: "No or bad credentials (`not_authenticated`).",
+    403: "Not allowed (`permission_denied`): a role, a read-only token, a missing CSRF token.",
+    404: "Not there, or not in your tenant (`not_found`).",
+    409: "A conflict (`conflict`, `invalid_lifecycle_transition`).",
+    415: "The body is not JSON (`unsupported_media_type`).",
+    429: "Too many failed sign-ins or bad tokens (`locked_out`); see Retry-After.",
+}
+
+
+class TollgateAutoSchema(AutoSchema):
+    def get_summary(self) -> str | None:
+        return SUMMARIES.get(self.get_operation_id()) or super().get_summary()
+
+    def get_description(self) -> str:  # type: ignore[override]
+        parts = [f"{self.get_summary()}.", super().get_description(), self._who()]
+        return "\n\n".join(part for part in parts if part)
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False
+        return schema
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        """A PATCH whose input is taken whole keeps its required fields (not `Patched…`)."""
+        if self.method == "PATCH" and not getattr(serializer, "partial_on_patch", True):
+            self.method = "POST"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status in self._error_statuses():
+            error = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
+            responses.setdefault(str(status), self._get_response_for_code(error, str(status)))
+        return responses
+
+    def _error_statuses(self) -> list[int]:
+        statuses = [401, 429]  # a bad bearer token is refused on any route
+        if self._get_request_body() or self._has_query_parameters():
+            statuses.append(400)
+        if self._may_forbid():
+            statuses.append(403)
+        if "{" in self.path:
+            statuses.append(404)
+        if self.method in UNSAFE and "{tenant_slug}" in self.path:
+            statuses.append(409)
+        if self._get_request_body():
+            statuses.append(415)
+        return sorted(statuses)
+
+    def _has_query_parameters(self) -> bool:
+        return any(p.get("in") == "query" for p in self._get_parameters())
+
+    def _may_forbid(self) -> bool:
+        if self.method in UNSAFE or getattr(self.view, "reads_may_be_forbidden", False):
+            return True
+        classes = getattr(self.view, "permission_classes", [])
+        if any(c.__name__ == "SessionOnly" for c in classes):
+            return True
+        permission_map = getattr(self.view, "permission_map", None)
+        return permission_map is not None and permission_map.get("GET", MEMBERS) != MEMBERS
+
+    def _who(self) -> str:
+        permission_map = getattr(self.view, "permission_map", None)
+        if permission_map is not None:
+            needed = permission_map.get(self.method, MEMBERS)
+            if needed == MEMBERS:
+                return "Any member of the tenant."
+            return f"Needs the `{needed}` permission (core/permissions.py)."
+        classes = getattr(self.view, "permission_classes", [])
+        if any(c is permissions.IsAuthenticated for c in classes):
+            return "Any signed-in user."
+        return "Anyone."
