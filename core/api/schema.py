@@ -49,6 +49,13 @@ class TollgateAutoSchema(AutoSchema):
         parts = [f"{self.get_summary()}.", super().get_description(), self._who()]
         return "\n\n".join(part for part in parts if part)
 
+    def get_auth(self):
+        """Operations anyone may call say so (`{}`), so credentials are optional there."""
+        auths = super().get_auth()
+        if self.method in getattr(self.view, "anonymous_methods", ()) and {} not in auths:
+            auths.append({})
+        return auths
+
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(serializer, StrictSerializer):

@@ -17,11 +17,16 @@ from core.api.auth import create_token
 from core.api.base import parse
 from core.api.me import NewTokenSerializer, TokenInput
 from core.api.session import WrongCredentials
+from core.errors import InvalidInput
+from core.models import Tenant
 
 
 class PasswordTokenInput(TokenInput):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+
+    def validate_tenant(self, slug: str) -> str:
+        return slug  # looked up only once the credentials are right: 401 comes first
 
 
 class PasswordTokenView(generics.GenericAPIView):
@@ -56,6 +61,10 @@ class PasswordTokenView(generics.GenericAPIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None:
             raise WrongCredentials()
+        if "tenant" in data:
+            data["tenant"] = Tenant.objects.filter(slug=data["tenant"]).first()
+            if data["tenant"] is None:
+                raise InvalidInput("Not a member.", fields={"tenant": ["You are not a member there."]})
         token, plaintext = create_token(user=user, **data)
         body = NewTokenSerializer(token, context={"plaintext": plaintext}).data
         return Response(body, status=status.HTTP_201_CREATED)
