@@ -58,6 +58,8 @@ class TollgateAutoSchema(AutoSchema):
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if type(serializer).__doc__ is None:  # not a base class's docstring, inherited
+            schema.pop("description", None)
         if direction == "request" and isinstance(serializer, StrictSerializer):
             schema["additionalProperties"] = False
         return schema

@@ -30,7 +30,10 @@ def tokens(personas) -> dict[str, str]:
     """A read-write token per role in `acme`."""
     return {
         role: create_token(
-            user=getattr(personas, role), name=f"{role} fuzz", access="write", tenant=personas.tenant
+            user=getattr(personas, role),
+            name=f"{role} fuzz",
+            access="write",
+            tenant=personas.tenant,
         )[1]
         for role in ROLES
     }
