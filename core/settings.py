@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
         "endpoint_kind": {"type": "string", "enum": ["production", "sandbox"]},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
     },
     # The docs page serves Swagger UI from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -33,4 +33,3 @@ class EndpointKindConverter:
 
 register_converter(IdConverter, "id")
 register_converter(EndpointKindConverter, "endpoint_kind")
-

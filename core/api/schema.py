@@ -5,13 +5,27 @@ unknown fields (`additionalProperties: false`, as StrictSerializer does)."""
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import permissions, serializers
 
 from core.api.base import MEMBERS, StrictSerializer
 from core.api.operations import SUMMARIES
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# What DRF's CharField takes: no NUL character; unless blank is allowed, something besides
+# whitespace (it trims). JSON Schema patterns are not anchored, hence ^…$.
+TEXT = "^[^\\x00]*$"
+NON_BLANK_TEXT = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+SLUG = "^[-a-zA-Z0-9_]+$"
+
+
+def _is_free_text(field, schema: dict) -> bool:
+    return (
+        isinstance(field, serializers.CharField)
+        and schema.get("type") == "string"
+        and "pattern" not in schema
+        and "format" not in schema
+    )
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -64,8 +78,20 @@ class TollgateAutoSchema(AutoSchema):
             schema["additionalProperties"] = False
         return schema
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, serializers.SlugField):
+            schema = {**schema, "pattern": SLUG}
+        elif direction == "request" and _is_free_text(field, schema):
+            schema = {**schema, "pattern": TEXT if field.allow_blank else NON_BLANK_TEXT}
+        return schema
+
     def _get_request_for_media_type(self, serializer, direction="request"):
-        """A PATCH whose input is taken whole keeps its required fields (not `Patched…`)."""
+        """A PATCH whose input is taken whole keeps its required fields (not `Patched…`);
+        a choice of bodies (oneOf) is required."""
+        if isinstance(serializer, PolymorphicProxySerializer):
+            schema, _ = super()._get_request_for_media_type(serializer, direction)
+            return schema, True
         if self.method == "PATCH" and not getattr(serializer, "partial_on_patch", True):
             self.method = "POST"
             try:

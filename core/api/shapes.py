@@ -23,7 +23,9 @@ def identifier(**kwargs) -> serializers.IntegerField:
 def typed(field_class: type[serializers.Field], schema: dict, **kwargs) -> serializers.Field:
     """`field_class(**kwargs)` described by `schema` in the OpenAPI document. A subclass, since
     DRF rebuilds declared fields from their class and arguments."""
-    annotated = extend_schema_field(schema)(type(f"Typed{field_class.__name__}", (field_class,), {}))
+    annotated = extend_schema_field(schema)(
+        type(f"Typed{field_class.__name__}", (field_class,), {})
+    )
     return annotated(**kwargs)
 
 
@@ -130,3 +132,11 @@ class ScalarField(serializers.Field):
 
 def driver_settings(**kwargs) -> serializers.Field:
     return typed(serializers.DictField, DRIVER_SETTINGS, child=ScalarField(), **kwargs)
+
+
+URL_OR_EMPTY: dict[str, Any] = {
+    "type": "string",
+    "maxLength": 300,
+    "pattern": "^(https?://.+)?$",
+    "description": "An http(s) URL, or empty for none.",
+}

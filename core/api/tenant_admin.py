@@ -45,11 +45,13 @@ class RolesInput(StrictSerializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    invited_by = serializers.CharField(source="invited_by.username", default=None)
+    invited_by = serializers.CharField(source="invited_by.username", default=None, allow_null=True)
     state = serializers.ChoiceField(InvitationState.choices, read_only=True)
     roles = typed(serializers.JSONField, shapes.ROLE_LIST, read_only=True)
-    accepted_by = serializers.CharField(source="accepted_by.username", default=None)
-    revoked_by = serializers.CharField(source="revoked_by.username", default=None)
+    accepted_by = serializers.CharField(
+        source="accepted_by.username", default=None, allow_null=True
+    )
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Invitation
@@ -107,6 +109,8 @@ class PlanInput(StrictSerializer):
 
 
 class EnvironmentSerializer(serializers.ModelSerializer):
+    gateway_url = typed(serializers.CharField, shapes.URL_OR_EMPTY, read_only=True)
+
     class Meta:
         model = GatewayEnvironment
         fields = ["slug", "name", "description", "gateway_url", "is_default"]
@@ -116,11 +120,13 @@ class EnvironmentInput(StrictSerializer):
     slug = serializers.SlugField(max_length=63)
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True)
-    gateway_url = serializers.URLField(max_length=300, required=False, allow_blank=True)
+    gateway_url = typed(
+        serializers.URLField, shapes.URL_OR_EMPTY, max_length=300, required=False, allow_blank=True
+    )
 
 
 class AuditSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     changes = typed(serializers.JSONField, shapes.AUDIT_CHANGES, read_only=True)
 
     class Meta:

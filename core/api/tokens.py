@@ -64,7 +64,9 @@ class PasswordTokenView(generics.GenericAPIView):
         if "tenant" in data:
             data["tenant"] = Tenant.objects.filter(slug=data["tenant"]).first()
             if data["tenant"] is None:
-                raise InvalidInput("Not a member.", fields={"tenant": ["You are not a member there."]})
+                raise InvalidInput(
+                    "Not a member.", fields={"tenant": ["You are not a member there."]}
+                )
         token, plaintext = create_token(user=user, **data)
         body = NewTokenSerializer(token, context={"plaintext": plaintext}).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -80,7 +80,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class LifecycleEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = LifecycleEvent
@@ -122,7 +122,7 @@ def public_config(config: dict) -> dict:
 
 
 class RevisionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
     deployed_to = serializers.SerializerMethodField()
     config = serializers.SerializerMethodField()
 
@@ -143,7 +143,7 @@ class RevisionSerializer(serializers.ModelSerializer):
 class DeploymentSerializer(serializers.ModelSerializer):
     environment = serializers.CharField(source="environment.slug")
     revision = serializers.IntegerField(source="revision.number")
-    deployed_by = serializers.CharField(source="deployed_by.username", default=None)
+    deployed_by = serializers.CharField(source="deployed_by.username", default=None, allow_null=True)
     gateway_url = serializers.SerializerMethodField()
 
     class Meta:

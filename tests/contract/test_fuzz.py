@@ -11,12 +11,36 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.api.conftest import World, build_world
 from tests.contract.conftest import ROLES, exported_schema
 
 EXAMPLES = 8
 SEED = 20261204
+
+
+# Operations whose acceptance also rests on rules a JSON Schema cannot state; there a
+# schema-valid body may still get a 400 naming the field (every other check still runs).
+BEYOND_THE_SCHEMA = {
+    # the URL safety checks (scheme, resolvable public host) and the OpenAPI document's own
+    # validity; the header or parameter name depends on auth_scheme
+    "POST /api/v1/tenants/{tenant_slug}/vendors/": "base_url, api_definition, auth_name",
+    "POST /api/v1/tenants/{tenant_slug}/vendors/upload/": "base_url, api_definition, auth_name",
+    "PATCH /api/v1/tenants/{tenant_slug}/vendors/{vendor_id}/": "base_url, api_definition",
+    "PATCH /api/v1/tenants/{tenant_slug}/vendors/{vendor_id}/upload/": "base_url, api_definition",
+    # the vendor (and version) must exist; the endpoint URL passes the URL safety checks
+    "POST /api/v1/tenants/{tenant_slug}/apis/": "vendor, vendor_version, endpoint_url",
+    # plans must be the tenant's; gateway settings must suit the API's type
+    "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/": "allowed_plans, gateway_settings",
+    # the URL safety checks; api_key and clear_api_key exclude each other
+    "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/endpoints/{kind}/": "url, clear_api_key",
+    # range excludes start and end; start comes before end
+    "GET /api/v1/tenants/{tenant_slug}/analytics/usage/": "range, start, end",
+    "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",
+    # the application, API and plan named in the body must exist (a field error, not a 404)
+    "POST /api/v1/tenants/{tenant_slug}/subscriptions/": "application, api, plan",
+}
 
 
 def fixed_parameters(world: World) -> dict:
@@ -50,9 +74,12 @@ def world_of(personas, django_user_model) -> World:
     )
 
 
-def fuzz(operation, mode: GenerationMode) -> list[str]:
+def fuzz(operation, mode: GenerationMode, fixed: dict) -> list[str]:
     """Run the examples of one operation; the failures schemathesis reports, as text."""
     failures: list[str] = []
+    path_parameters = {name: v for name, v in fixed.items() if f"{{{name}}}" in operation.path}
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+    excluded = [positive_data_acceptance] if operation.label in BEYOND_THE_SCHEMA else []
 
     @seed(SEED)
     @settings(
@@ -62,10 +89,10 @@ def fuzz(operation, mode: GenerationMode) -> list[str]:
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
     )
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=strategy)
     def run(case) -> None:
         try:
-            case.call_and_validate()
+            case.call_and_validate(excluded_checks=excluded)
         except (Exception, BaseExceptionGroup) as failure:  # schemathesis: a FailureGroup
             failures.append(f"{mode.value} {operation.label}: {_brief(failure)}")
 
@@ -81,19 +108,14 @@ def fuzz(operation, mode: GenerationMode) -> list[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_keeps_its_contract(role, tokens, personas, django_user_model, wsgi_app) -> None:
     world = world_of(personas, django_user_model)
-    config = SchemathesisConfig.from_dict(
-        {
-            "headers": {"Authorization": f"Bearer {tokens[role]}"},
-            "parameters": fixed_parameters(world),
-        }
-    )
+    config = SchemathesisConfig.from_dict({"headers": {"Authorization": f"Bearer {tokens[role]}"}})
     schema = schemathesis.openapi.from_dict(exported_schema(), config=config)
     schema.app = wsgi_app
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in GenerationMode:
-            failures.extend(fuzz(operation, mode))
+            failures.extend(fuzz(operation, mode, fixed_parameters(world)))
     assert not failures, "\n\n".join(failures)
 
 
