@@ -7,8 +7,8 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
 from core import selectors
-from core.api.auth import SessionOnly, create_token, revoke_token, token_prefix
 from core.api import shapes
+from core.api.auth import SessionOnly, create_token, revoke_token, token_prefix
 from core.api.base import MEMBERS, StrictSerializer, TenantView, parse
 from core.api.shapes import typed
 from core.models import ROLE_VALUES, PersonalAccessToken, Tenant, TokenAccess

@@ -3,9 +3,8 @@
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.api import errors, me, session, tenant_admin, tokens, vendors
-
 import core.api.converters  # noqa: F401, E402  (registers the id converter)
+from core.api import errors, me, session, tenant_admin, tokens, vendors
 
 app_name = "api"
 

@@ -3,7 +3,6 @@
 from django.urls import path
 
 import core.api.converters  # noqa: F401  (registers the id converter)
-
 from devportal.api import views
 
 APP = "applications/<id:app_id>/"

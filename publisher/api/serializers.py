@@ -143,7 +143,9 @@ class RevisionSerializer(serializers.ModelSerializer):
 class DeploymentSerializer(serializers.ModelSerializer):
     environment = serializers.CharField(source="environment.slug")
     revision = serializers.IntegerField(source="revision.number")
-    deployed_by = serializers.CharField(source="deployed_by.username", default=None, allow_null=True)
+    deployed_by = serializers.CharField(
+        source="deployed_by.username", default=None, allow_null=True
+    )
     gateway_url = serializers.SerializerMethodField()
 
     class Meta:

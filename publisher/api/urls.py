@@ -3,7 +3,6 @@
 from django.urls import path
 
 import core.api.converters  # noqa: F401  (registers the id converter)
-
 from publisher.api import releases, views
 
 API = "<id:api_id>/"

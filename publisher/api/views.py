@@ -14,11 +14,11 @@ from core.services import apis as api_services
 from core.services.apis import UNCHANGED
 from core.services.lifecycle import change_lifecycle
 from publisher.api.serializers import (
+    LIFECYCLE_MOVE,
     ApiCreateInput,
     ApiSerializer,
     ApiUpdateInput,
     EndpointInput,
-    LIFECYCLE_MOVE,
     EndpointSerializer,
     LifecycleInput,
     LifecycleSerializer,
