@@ -5,7 +5,7 @@ unknown fields (`additionalProperties: false`, as StrictSerializer does)."""
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import permissions, serializers
 
 from core.api.base import MEMBERS, StrictSerializer
@@ -17,6 +17,11 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 TEXT = "^[^\\x00]*$"
 NON_BLANK_TEXT = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
 SLUG = "^[-a-zA-Z0-9_]+$"
+
+
+def example(name: str, body: dict) -> OpenApiExample:
+    """A request body example, shown in the docs page and sent by the contract fuzzer."""
+    return OpenApiExample(name, value=body, request_only=True)
 
 
 def _is_free_text(field, schema: dict) -> bool:

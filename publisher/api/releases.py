@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from core import selectors
 from core.api.base import TenantView, parse
+from core.api.schema import example
 from core.api.serializers import SubscriptionSerializer
 from core.models import Subscription
 from core.services import access as access_services
@@ -70,7 +71,11 @@ class DeploymentListView(TenantView):
         api = selectors.api(self.tenant, api_id)
         return Response(DeploymentSerializer(selectors.deployments(api), many=True).data)
 
-    @extend_schema(request=DeployInput, responses={201: DeploymentSerializer})
+    @extend_schema(
+        request=DeployInput,
+        responses={201: DeploymentSerializer},
+        examples=[example("Deploy revision 1 to the default gateway", {"revision": 1})],
+    )
     def post(self, request, tenant_slug: str, api_id: int):
         api = selectors.api(self.tenant, api_id)
         data = parse(DeployInput, request)
