@@ -24,6 +24,19 @@ def example(name: str, body: dict) -> OpenApiExample:
     return OpenApiExample(name, value=body, request_only=True)
 
 
+BLANK = {"type": "string", "maxLength": 0}
+
+
+def _without_blank_branch(prop: dict) -> dict:
+    """drf-spectacular writes a blank-allowed text as `oneOf: [text, ""]`, whose branches
+    overlap on "" (which then matches neither oneOf); the text branch alone allows "" already."""
+    branches = prop.get("oneOf", [])
+    if len(branches) != 2 or branches[1] != BLANK or branches[0].get("minLength"):
+        return prop
+    rest = {key: value for key, value in prop.items() if key != "oneOf"}
+    return {**branches[0], **rest}
+
+
 def _is_free_text(field, schema: dict) -> bool:
     return (
         isinstance(field, serializers.CharField)
@@ -79,6 +92,8 @@ class TollgateAutoSchema(AutoSchema):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if type(serializer).__doc__ is None:  # not a base class's docstring, inherited
             schema.pop("description", None)
+        for name, prop in schema.get("properties", {}).items():
+            schema["properties"][name] = _without_blank_branch(prop)
         if direction == "request" and isinstance(serializer, StrictSerializer):
             schema["additionalProperties"] = False
         return schema

@@ -170,3 +170,10 @@ def test_a_csrf_refusal_is_the_json_envelope(personas) -> None:
     assert refused.status_code == 403
     error = refused.json()["error"]
     assert error["code"] == "permission_denied" and "CSRF" in error["message"]
+
+
+def test_no_overlapping_branches_for_blank_text(schema) -> None:
+    """A blank-allowed text is one string schema, not `oneOf: [text, ""]` ("" matching both)."""
+    blank = {"type": "string", "maxLength": 0}
+    text = str(schema)
+    assert str(blank) not in text
