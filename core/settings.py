@@ -21,6 +21,8 @@ DEMO = envbool("TOLLGATE_DEMO", False)
 SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# Under /api/ a CSRF refusal answers the REST error envelope.
+CSRF_FAILURE_VIEW = "core.api.errors.csrf_failure"
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -272,8 +274,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.TollgateAutoSchema",
+    # JSON bodies only; the one upload (a custom vendor's OpenAPI file) adds multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
 }
@@ -284,6 +289,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+        "endpoint_kind": {"type": "string", "enum": ["production", "sandbox"]},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    },
     # The docs page serves Swagger UI from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -291,6 +303,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LifecycleStateEnum": "core.models.apis.LifecycleState",
         "EndpointKindEnum": "core.models.apis.EndpointKind",
+        "LifecycleActionEnum": "core.api.enums.LIFECYCLE_ACTIONS",
+        "RoleEnum": "core.api.enums.ROLES",
+        "InvitationStateEnum": "core.models.tenants.InvitationState",
     },
 }
 

@@ -66,6 +66,7 @@ class AnalyticsView(TenantView):
     """Shared by the usage routes: role scope first (403), then input (400), then ids (404)."""
 
     permission_map = {"GET": MEMBERS}
+    reads_may_be_forbidden = True  # a member with neither analytics permission: 403
 
     def tenant_wide(self) -> bool:
         if can(self.membership, TENANT_WIDE):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from core.analytics import Bucket, GroupBy
 from core.api.base import StrictSerializer
+from core.api.shapes import identifier
 
 RANGES: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
@@ -59,11 +59,9 @@ class UsageQueryInput(StrictSerializer):
         help_text="Default: minute up to 6 h, hour up to 8 days, else day (UTC days).",
     )
     group_by = serializers.ChoiceField([g.value for g in GroupBy], required=False)
-    api = RepeatableListField(
-        child=serializers.IntegerField(min_value=1), required=False, help_text="API ids."
-    )
+    api = RepeatableListField(child=identifier(), required=False, help_text="API ids.")
     application = RepeatableListField(
-        child=serializers.IntegerField(min_value=1), required=False, help_text="Application ids."
+        child=identifier(), required=False, help_text="Application ids."
     )
     key_type = RepeatableListField(child=serializers.ChoiceField(KEY_TYPES), required=False)
     environment = RepeatableListField(
@@ -132,7 +130,7 @@ class SeriesTotalsSerializer(serializers.Serializer):
     label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field
     totals = UsagePointSerializer()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_label(self, series) -> str | None:
         return self.context.get("labels", {}).get(series.group)
 
@@ -202,5 +200,5 @@ class SubscriptionQuotaSerializer(serializers.Serializer):
 
 
 class QuotaQueryInput(StrictSerializer):
-    application = serializers.IntegerField(min_value=1, required=False)
-    api = serializers.IntegerField(min_value=1, required=False)
+    application = identifier(required=False)
+    api = identifier(required=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from django.http import QueryDict
 from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 
@@ -54,17 +55,58 @@ class TenantView(generics.GenericAPIView):
 
 class StrictSerializer(serializers.Serializer):
     """An input serializer that answers 400 for fields it does not know (e.g. a PATCH of
-    `context`, which cannot change), instead of silently ignoring them."""
+    `context`, which cannot change), instead of silently ignoring them, and for values of the
+    wrong JSON type (`"description": 0`, `"requests": "5"`), which DRF would coerce."""
+
+    # False where a PATCH takes the whole input (its required fields stay required).
+    partial_on_patch: ClassVar[bool] = True
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):  # nested serializers are checked too
-            writable = {name for name, f in self.fields.items() if not f.read_only}
-            unknown = set(data) - writable
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Unknown or read-only field."] for name in sorted(unknown)}
-                )
+            writable = {name: f for name, f in self.fields.items() if not f.read_only}
+            unknown = sorted(set(data) - set(writable))
+            errors = {name: ["Unknown or read-only field."] for name in unknown}
+            if not isinstance(data, QueryDict):  # query strings and forms hold only text
+                errors.update(wrong_types(writable, data))
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+JSON_TYPES: list[tuple[type[serializers.Field], tuple[type, ...], str]] = [
+    (serializers.BooleanField, (bool,), "Must be true or false."),
+    (serializers.IntegerField, (int,), "Must be an integer."),
+    (serializers.FloatField, (int, float), "Must be a number."),
+    (serializers.ChoiceField, (str,), "Must be a string."),
+    (serializers.CharField, (str,), "Must be a string."),
+    (serializers.DateTimeField, (str,), "Must be an ISO 8601 date-time string."),
+    (serializers.ListField, (list,), "Must be an array."),
+    (serializers.DictField, (dict,), "Must be an object."),
+]
+
+
+def wrong_types(fields: Mapping[str, serializers.Field], data: Mapping) -> dict[str, list[str]]:
+    """The fields whose value has the wrong JSON type (null is left to allow_null)."""
+    errors: dict[str, list[str]] = {}
+    for name, field in fields.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        problem = type_problem(field, value)
+        if problem is None and isinstance(field, serializers.ListField) and field.child:
+            problems = [type_problem(field.child, item) for item in value]
+            problem = next((p for p in problems if p), None)
+        if problem:
+            errors[name] = [problem]
+    return errors
+
+
+def type_problem(field: serializers.Field, value) -> str | None:
+    for field_class, types, message in JSON_TYPES:
+        if isinstance(field, field_class):
+            wrong = not isinstance(value, types) or (bool not in types and isinstance(value, bool))
+            return message if wrong else None
+    return None
 
 
 def parse(serializer_class: type[serializers.Serializer], request: Request, **kwargs) -> dict:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -35,3 +37,20 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.data["error"]["code"] = "not_authenticated"
     return response
+
+
+def _envelope(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+
+
+@csrf_exempt  # it changes nothing: a POST to a path that does not exist is a 404 too
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Any path under /api/v1/ that no route matches: the envelope, not Django's HTML page."""
+    return _envelope(404, "not_found", "No such route.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal: the envelope under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _envelope(403, "permission_denied", f"CSRF Failed: {reason}")
+    return django_csrf_failure(request, reason=reason)

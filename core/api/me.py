@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
 from core import selectors
+from core.api import shapes
 from core.api.auth import SessionOnly, create_token, revoke_token, token_prefix
 from core.api.base import MEMBERS, StrictSerializer, TenantView, parse
+from core.api.shapes import typed
 from core.models import ROLE_VALUES, PersonalAccessToken, Tenant, TokenAccess
 from core.permissions import PERMISSIONS, can
 from core.services.tokens import narrow
@@ -17,7 +19,7 @@ from core.services.tokens import narrow
 class MembershipSerializer(serializers.Serializer):
     slug = serializers.CharField(source="tenant.slug")
     name = serializers.CharField(source="tenant.name")
-    roles = serializers.ListField(child=serializers.CharField())
+    roles = serializers.ListField(child=serializers.ChoiceField(sorted(ROLE_VALUES)))
 
 
 class TenantDetailSerializer(MembershipSerializer):
@@ -30,9 +32,10 @@ class TenantDetailSerializer(MembershipSerializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="May be empty.")
     tenants = serializers.SerializerMethodField()
 
+    @extend_schema_field(MembershipSerializer(many=True))
     def get_tenants(self, user) -> list[dict]:
         request = self.context.get("request")
         return list(MembershipSerializer(visible_memberships(request, user), many=True).data)
@@ -50,6 +53,7 @@ def visible_memberships(request, user) -> list:
 class TokenSerializer(serializers.ModelSerializer):
     prefix = serializers.SerializerMethodField()
     tenant = serializers.CharField(source="tenant.slug", help_text="The one tenant it reaches.")
+    roles = typed(serializers.JSONField, shapes.ROLE_LIST, read_only=True)
 
     class Meta:
         model = PersonalAccessToken

@@ -47,6 +47,7 @@ class SessionView(generics.GenericAPIView):
 
     serializer_class = SessionStateSerializer
     permission_classes = [SignInPermission]
+    anonymous_methods = ("GET", "POST")
 
     @method_decorator(ensure_csrf_cookie)
     def get(self, request):

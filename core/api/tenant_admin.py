@@ -10,7 +10,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from core import selectors
+from core.api import shapes
 from core.api.base import MEMBERS, StrictSerializer, TenantView, parse
+from core.api.shapes import MAX_INT32, typed
 from core.models import (
     ROLE_VALUES,
     AuditLog,
@@ -29,7 +31,8 @@ ROLE_CHOICES = sorted(ROLE_VALUES)
 class MemberSerializer(serializers.ModelSerializer):
     user_id = serializers.IntegerField(source="user.pk")
     username = serializers.CharField(source="user.username")
-    email = serializers.EmailField(source="user.email")
+    email = serializers.CharField(source="user.email", help_text="May be empty.")
+    roles = typed(serializers.JSONField, shapes.ROLE_LIST, read_only=True)
 
     class Meta:
         model = Membership
@@ -37,14 +40,18 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class RolesInput(StrictSerializer):
+    partial_on_patch = False
     roles = serializers.ListField(child=serializers.ChoiceField(ROLE_CHOICES), min_length=1)
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    invited_by = serializers.CharField(source="invited_by.username", default=None)
+    invited_by = serializers.CharField(source="invited_by.username", default=None, allow_null=True)
     state = serializers.ChoiceField(InvitationState.choices, read_only=True)
-    accepted_by = serializers.CharField(source="accepted_by.username", default=None)
-    revoked_by = serializers.CharField(source="revoked_by.username", default=None)
+    roles = typed(serializers.JSONField, shapes.ROLE_LIST, read_only=True)
+    accepted_by = serializers.CharField(
+        source="accepted_by.username", default=None, allow_null=True
+    )
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Invitation
@@ -85,7 +92,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 def _limit_field() -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_INT32, required=False, allow_null=True
+    )
 
 
 class PlanInput(StrictSerializer):
@@ -100,6 +109,8 @@ class PlanInput(StrictSerializer):
 
 
 class EnvironmentSerializer(serializers.ModelSerializer):
+    gateway_url = typed(serializers.CharField, shapes.URL_OR_EMPTY, read_only=True)
+
     class Meta:
         model = GatewayEnvironment
         fields = ["slug", "name", "description", "gateway_url", "is_default"]
@@ -109,11 +120,14 @@ class EnvironmentInput(StrictSerializer):
     slug = serializers.SlugField(max_length=63)
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True)
-    gateway_url = serializers.URLField(max_length=300, required=False, allow_blank=True)
+    gateway_url = typed(
+        serializers.URLField, shapes.URL_OR_EMPTY, max_length=300, required=False, allow_blank=True
+    )
 
 
 class AuditSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
+    changes = typed(serializers.JSONField, shapes.AUDIT_CHANGES, read_only=True)
 
     class Meta:
         model = AuditLog
@@ -293,7 +307,10 @@ class AuditLogView(TenantView, generics.ListAPIView):
         return rows
 
     @extend_schema(
-        parameters=[OpenApiParameter("action", str), OpenApiParameter("object_type", str)]
+        parameters=[
+            OpenApiParameter("action", str, description="e.g. key.create"),
+            OpenApiParameter("object_type", str, description="e.g. apikey"),
+        ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -1,5 +1,7 @@
 """Input of custom vendor writes: a JSON body, or multipart with the OpenAPI file uploaded
-(`curl -F api_definition=@openapi.yaml -F 'usage_paths={"total_tokens": "$.usage.total"}'`)."""
+(`curl -F api_definition=@openapi.yaml -F 'usage_paths={"total_tokens": "$.usage.total"}'`).
+The schema describes the two separately: in JSON `api_definition` is an object (or its
+JSON/YAML text) and `usage_paths` an object; in multipart a binary file and JSON text."""
 
 from __future__ import annotations
 
@@ -11,15 +13,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.base import StrictSerializer
+from core.api.shapes import USAGE_PATHS
 from core.models import AuthScheme
 from core.services.api_definitions import MAX_BYTES
 
 
 @extend_schema_field(
     {
-        "oneOf": [{"type": "object", "additionalProperties": True}, {"type": "string"}],
-        "description": "An OpenAPI 3 document: an object, its JSON or YAML text, or (multipart) "
-        "an uploaded file.",
+        "oneOf": [
+            {"type": "object", "additionalProperties": {}, "title": "OpenAPI document"},
+            {"type": "string", "minLength": 1, "title": "Its JSON or YAML text"},
+        ],
+        "description": "An OpenAPI 3 document: an object, or its JSON or YAML text.",
     }
 )
 class ApiDefinitionField(serializers.Field):
@@ -36,15 +41,7 @@ class ApiDefinitionField(serializers.Field):
         return value
 
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "additionalProperties": {"type": "string"},
-        "description": "Per field (prompt_tokens, completion_tokens, total_tokens, "
-        "request_model, response_model): a JSONPath such as $.usage.prompt_tokens, or "
-        "header:<name>. Multipart: the same object as JSON text.",
-    }
-)
+@extend_schema_field(USAGE_PATHS)
 class UsagePathsField(serializers.Field):
     def to_internal_value(self, data) -> dict:
         if isinstance(data, str):
@@ -99,3 +96,21 @@ class VendorUpdateInput(VendorInput):
         required=False,
         help_text="The version to edit (default the newest); one the vendor lacks is added.",
     )
+
+
+def _uploads(base: type[StrictSerializer], name: str) -> type[StrictSerializer]:
+    """The multipart form of `base`, for the schema: the definition is an uploaded file and
+    `usage_paths` JSON text. The view parses both forms with `base`."""
+    fields = {
+        "api_definition": serializers.FileField(
+            required=base is VendorInput, help_text="The OpenAPI 3 file (JSON or YAML)."
+        ),
+        "usage_paths": serializers.CharField(
+            required=False, help_text="The usage paths object as JSON text."
+        ),
+    }
+    return type(name, (base,), fields)
+
+
+VendorUpload = _uploads(VendorInput, "VendorUpload")
+VendorUpdateUpload = _uploads(VendorUpdateInput, "VendorUpdateUpload")

@@ -6,7 +6,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import shapes
 from core.api.base import StrictSerializer
+from core.api.shapes import identifier, typed
 from core.gateway_urls import gateway_url
 from core.models import AiApi, ApiKey, Application, ApplicationTier, EndpointKind
 
@@ -25,6 +27,7 @@ class GatewaySerializer(serializers.Serializer):
 class CatalogApiSerializer(serializers.ModelSerializer):
     vendor = serializers.CharField(source="vendor_version.vendor.name")
     route = serializers.CharField(source="resolved_context")
+    tags = typed(serializers.JSONField, shapes.TAGS, read_only=True)
     plans = CatalogPlanSerializer(source="allowed_plans", many=True)
     operations = serializers.SerializerMethodField()
     gateways = serializers.SerializerMethodField()
@@ -46,6 +49,7 @@ class CatalogApiSerializer(serializers.ModelSerializer):
             "gateways",
         ]
 
+    @extend_schema_field(shapes.OPERATIONS)
     def get_operations(self, api) -> list[dict]:
         return api.vendor_version.operations()
 
@@ -115,10 +119,11 @@ class KeyInput(StrictSerializer):
 
 
 class SubscribeInput(StrictSerializer):
-    application = serializers.IntegerField(help_text="One of your applications.")
-    api = serializers.IntegerField(help_text="An API of the catalog.")
-    plan = serializers.IntegerField(help_text="A plan the API offers.")
+    application = identifier(help_text="One of your applications.")
+    api = identifier(help_text="An API of the catalog.")
+    plan = identifier(help_text="A plan the API offers.")
 
 
 class SubscriptionChangeInput(StrictSerializer):
-    plan = serializers.IntegerField()
+    partial_on_patch = False
+    plan = identifier(help_text="Another plan the API offers.")

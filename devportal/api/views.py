@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from core import selectors
 from core.api.base import TenantView, parse
+from core.api.schema import example
 from core.api.serializers import SubscriptionSerializer
 from core.errors import InvalidInput, NotFound
 from core.models import AiApi, Application, Subscription
@@ -66,7 +67,11 @@ class ApplicationListView(TenantView, generics.ListAPIView):
             return Application.objects.none()
         return selectors.applications(self.tenant, self.request.user)
 
-    @extend_schema(request=ApplicationInput, responses={201: ApplicationSerializer})
+    @extend_schema(
+        request=ApplicationInput,
+        responses={201: ApplicationSerializer},
+        examples=[example("A chatbot", {"name": "bot", "description": "Support chatbot"})],
+    )
     def post(self, request, tenant_slug: str):
         app = access_services.create_application(
             tenant=self.tenant, owner=request.user, **parse(ApplicationInput, request)
@@ -104,6 +109,7 @@ class KeyListView(TenantView):
     response only; Tollgate keeps just an HMAC of it."""
 
     serializer_class = KeySerializer
+    pagination_class = None  # a short list: a plain array
     permission_map = {"GET": DEVELOPER, "POST": DEVELOPER}
 
     @extend_schema(responses=KeySerializer(many=True))
@@ -111,7 +117,11 @@ class KeyListView(TenantView):
         app = selectors.application(self.tenant, request.user, app_id)
         return Response(KeySerializer(selectors.keys(app), many=True).data)
 
-    @extend_schema(request=KeyInput, responses={201: NewKeySerializer})
+    @extend_schema(
+        request=KeyInput,
+        responses={201: NewKeySerializer},
+        examples=[example("A production key", {"key_type": "production", "name": "ci"})],
+    )
     def post(self, request, tenant_slug: str, app_id: int):
         key, plaintext = access_services.generate_key(
             app=selectors.application(self.tenant, request.user, app_id),
@@ -165,7 +175,11 @@ class SubscriptionListView(TenantView, generics.ListAPIView):
             return Subscription.objects.none()
         return selectors.subscriptions(self.tenant, self.request.user)
 
-    @extend_schema(request=SubscribeInput, responses={201: SubscriptionSerializer})
+    @extend_schema(
+        request=SubscribeInput,
+        responses={201: SubscriptionSerializer},
+        examples=[example("Subscribe", {"application": 1, "api": 1, "plan": 2})],
+    )
     def post(self, request, tenant_slug: str):
         data = parse(SubscribeInput, request)
         tenant, user = self.tenant, request.user

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from core import selectors
 from core.api.base import TenantView, parse
+from core.api.schema import example
 from core.api.serializers import SubscriptionSerializer
 from core.models import Subscription
 from core.services import access as access_services
@@ -24,6 +25,7 @@ from publisher.api.serializers import (
 
 class RevisionListView(TenantView):
     serializer_class = RevisionSerializer
+    pagination_class = None  # a short list: a plain array
     permission_map = {"GET": "api.view", "POST": "api.revision"}
 
     @extend_schema(responses=RevisionSerializer(many=True))
@@ -61,6 +63,7 @@ class DeploymentListView(TenantView):
     that environment); rolling back is deploying an earlier revision."""
 
     serializer_class = DeploymentSerializer
+    pagination_class = None  # a short list: a plain array
     permission_map = {"GET": "api.view", "POST": "api.deploy"}
 
     @extend_schema(responses=DeploymentSerializer(many=True))
@@ -68,7 +71,11 @@ class DeploymentListView(TenantView):
         api = selectors.api(self.tenant, api_id)
         return Response(DeploymentSerializer(selectors.deployments(api), many=True).data)
 
-    @extend_schema(request=DeployInput, responses={201: DeploymentSerializer})
+    @extend_schema(
+        request=DeployInput,
+        responses={201: DeploymentSerializer},
+        examples=[example("Deploy revision 1 to the default gateway", {"revision": 1})],
+    )
     def post(self, request, tenant_slug: str, api_id: int):
         api = selectors.api(self.tenant, api_id)
         data = parse(DeployInput, request)

@@ -3,11 +3,14 @@ answers `has_api_key`."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from core import selectors
+from core.api import shapes
 from core.api.base import StrictSerializer
+from core.api.enums import LIFECYCLE_ACTIONS
+from core.api.shapes import MAX_INT32, driver_settings, identifier, typed
 from core.gateway_urls import gateway_url
 from core.models import (
     AiApi,
@@ -15,7 +18,7 @@ from core.models import (
     Deployment,
     Endpoint,
     LifecycleEvent,
-    Plan,
+    LifecycleState,
     Revision,
     SubscriptionStatus,
 )
@@ -26,6 +29,7 @@ from core.services.lifecycle import ACTION_NAMES, allowed_transitions
 
 class EndpointSerializer(serializers.ModelSerializer):
     has_api_key = serializers.BooleanField(source="has_credential", read_only=True)
+    settings = driver_settings(read_only=True)
 
     class Meta:
         model = Endpoint
@@ -37,9 +41,10 @@ class ApiSerializer(serializers.ModelSerializer):
     vendor_version = serializers.CharField(source="vendor_version.version", read_only=True)
     route = serializers.CharField(source="resolved_context", read_only=True)
     endpoints = EndpointSerializer(many=True, read_only=True)
-    allowed_plans: serializers.PrimaryKeyRelatedField[Plan] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
+    allowed_plans = serializers.SerializerMethodField()
+    tags = typed(serializers.JSONField, shapes.TAGS, read_only=True)
+    backend_limits = typed(serializers.JSONField, shapes.BACKEND_LIMITS, read_only=True)
+    gateway_settings = typed(serializers.JSONField, shapes.GATEWAY_SETTINGS, read_only=True)
 
     class Meta:
         model = AiApi
@@ -65,14 +70,17 @@ class ApiSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def get_allowed_plans(self, api) -> list[int]:
+        return sorted(plan.pk for plan in api.allowed_plans.all())
+
 
 class TransitionSerializer(serializers.Serializer):
-    state = serializers.CharField()
-    action = serializers.CharField()
+    state = serializers.ChoiceField(LifecycleState.choices)
+    action = serializers.ChoiceField(LIFECYCLE_ACTIONS)
 
 
 class LifecycleEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = LifecycleEvent
@@ -80,7 +88,7 @@ class LifecycleEventSerializer(serializers.ModelSerializer):
 
 
 class LifecycleSerializer(serializers.Serializer):
-    state = serializers.CharField(source="lifecycle_state")
+    state = serializers.ChoiceField(LifecycleState.choices, source="lifecycle_state")
     allowed_transitions = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
@@ -114,7 +122,7 @@ def public_config(config: dict) -> dict:
 
 
 class RevisionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
     deployed_to = serializers.SerializerMethodField()
     config = serializers.SerializerMethodField()
 
@@ -125,6 +133,9 @@ class RevisionSerializer(serializers.ModelSerializer):
     def get_deployed_to(self, revision) -> list[str]:
         return sorted(d.environment.slug for d in revision.deployments.all())
 
+    @extend_schema_field(
+        {**shapes.JSON_OBJECT, "description": "The frozen configuration, provider keys left out."}
+    )
     def get_config(self, revision) -> dict:
         return public_config(revision.config)
 
@@ -132,7 +143,9 @@ class RevisionSerializer(serializers.ModelSerializer):
 class DeploymentSerializer(serializers.ModelSerializer):
     environment = serializers.CharField(source="environment.slug")
     revision = serializers.IntegerField(source="revision.number")
-    deployed_by = serializers.CharField(source="deployed_by.username", default=None)
+    deployed_by = serializers.CharField(
+        source="deployed_by.username", default=None, allow_null=True
+    )
     gateway_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -165,12 +178,16 @@ class ApiCreateInput(StrictSerializer):
     )
 
 
+def _limit(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_INT32, required=False, **kwargs)
+
+
 class LimitsInput(StrictSerializer):
-    requests = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    total_tokens = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    prompt_tokens = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    completion_tokens = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    unit_seconds = serializers.IntegerField(min_value=1, required=False)
+    requests = _limit(allow_null=True)
+    total_tokens = _limit(allow_null=True)
+    prompt_tokens = _limit(allow_null=True)
+    completion_tokens = _limit(allow_null=True)
+    unit_seconds = _limit()
     stop_on_quota = serializers.BooleanField(required=False)
 
 
@@ -185,17 +202,20 @@ class ApiUpdateInput(StrictSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=50))
     api_type = serializers.ChoiceField(ApiType.choices)
     backend_limits = BackendLimitsInput()
-    request_size_limit = serializers.IntegerField(min_value=1, allow_null=True)
-    gateway_settings = serializers.DictField()
-    allowed_plans = serializers.PrimaryKeyRelatedField(many=True, queryset=Plan.objects.none())
+    request_size_limit = serializers.IntegerField(min_value=1, max_value=MAX_INT32, allow_null=True)
+    gateway_settings = typed(serializers.DictField, shapes.GATEWAY_SETTINGS)
+    allowed_plans = serializers.ListField(child=identifier(), help_text="Plan ids.")
 
     def __init__(self, *args, tenant=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if tenant is not None:  # None only while the schema is generated
-            plans = self.fields["allowed_plans"]
-            assert isinstance(plans, serializers.ManyRelatedField)
-            # django-stubs types RelatedField.queryset as a manager descriptor, not a value
-            plans.child_relation.queryset = selectors.plans(tenant)  # type: ignore[arg-type]
+        self.tenant = tenant
+
+    def validate_allowed_plans(self, ids: list[int]) -> list:
+        plans = list(selectors.plans(self.tenant).filter(pk__in=ids))
+        missing = sorted(set(ids) - {plan.pk for plan in plans})
+        if missing:
+            raise serializers.ValidationError(f"No plan {missing[0]} in this tenant.")
+        return plans
 
 
 class EndpointInput(StrictSerializer):
@@ -207,7 +227,7 @@ class EndpointInput(StrictSerializer):
         help_text="The provider key; stored encrypted and never returned.",
     )
     clear_api_key = serializers.BooleanField(required=False, help_text="Remove the stored key.")
-    settings = serializers.DictField(required=False)
+    settings = driver_settings(required=False)
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
@@ -219,20 +239,47 @@ class EndpointInput(StrictSerializer):
 
 
 class LifecycleInput(StrictSerializer):
-    action = serializers.CharField(
-        required=False, help_text="Target state (e.g. PUBLISHED) or its action name (Publish)."
+    """Send either `state` or `action` (the move's WSO2 action name), not both."""
+
+    state = serializers.ChoiceField(
+        LifecycleState.choices, required=False, help_text="Target state, e.g. PUBLISHED."
     )
-    state = serializers.CharField(required=False, help_text="Target state, e.g. PUBLISHED.")
+    action = serializers.ChoiceField(
+        LIFECYCLE_ACTIONS, required=False, help_text="The move's action name, e.g. Publish."
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
-        wanted = attrs.get("state") or attrs.get("action")
-        if not wanted:
+        if "state" in attrs and "action" in attrs:
+            raise serializers.ValidationError({"action": ["Send state or action, not both."]})
+        by_action = {name: state for state, name in ACTION_NAMES.items()}
+        to_state = attrs.get("state") or by_action.get(attrs.get("action", ""))
+        if not to_state:
             raise serializers.ValidationError({"state": ["Send state (or action)."]})
-        by_action = {name.lower(): state for state, name in ACTION_NAMES.items()}
-        to_state = by_action.get(wanted.strip().lower(), wanted.strip().upper())
         return {"to_state": to_state, "note": attrs.get("note", "")}
+
+
+class LifecycleStateInput(StrictSerializer):
+    """A move named by its target state."""
+
+    state = serializers.ChoiceField(LifecycleState.choices, help_text="e.g. PUBLISHED.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class LifecycleActionInput(StrictSerializer):
+    """A move named by its WSO2 action."""
+
+    action = serializers.ChoiceField(LIFECYCLE_ACTIONS, help_text="e.g. Publish.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+# What the schema says LifecycleInput takes: one of the two.
+LIFECYCLE_MOVE = PolymorphicProxySerializer(
+    component_name="LifecycleMove",
+    serializers=[LifecycleStateInput, LifecycleActionInput],
+    resource_type_field_name=None,
+)
 
 
 class RevisionInput(StrictSerializer):
@@ -240,9 +287,10 @@ class RevisionInput(StrictSerializer):
 
 
 class DeployInput(StrictSerializer):
-    revision = serializers.IntegerField(min_value=1, help_text="Revision number to deploy.")
+    revision = identifier(help_text="Revision number to deploy.")
     environment = serializers.SlugField(required=False, help_text="Environment slug; default.")
 
 
 class SubscriptionStatusInput(StrictSerializer):
+    partial_on_patch = False
     status = serializers.ChoiceField(SubscriptionStatus.choices)

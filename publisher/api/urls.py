@@ -2,19 +2,24 @@
 
 from django.urls import path
 
+import core.api.converters  # noqa: F401  (registers the id converter)
 from publisher.api import releases, views
 
-API = "<int:api_id>/"
+API = "<id:api_id>/"
 
 urlpatterns = [
     path("", views.ApiListView.as_view(), name="apis"),
     path(API, views.ApiDetailView.as_view(), name="api"),
     path(API + "endpoints/", views.EndpointListView.as_view(), name="api-endpoints"),
-    path(API + "endpoints/<str:kind>/", views.EndpointDetailView.as_view(), name="api-endpoint"),
+    path(
+        API + "endpoints/<endpoint_kind:kind>/",
+        views.EndpointDetailView.as_view(),
+        name="api-endpoint",
+    ),
     path(API + "lifecycle/", views.LifecycleView.as_view(), name="api-lifecycle"),
     path(API + "revisions/", releases.RevisionListView.as_view(), name="api-revisions"),
     path(
-        API + "revisions/<int:number>/", releases.RevisionDetailView.as_view(), name="api-revision"
+        API + "revisions/<id:number>/", releases.RevisionDetailView.as_view(), name="api-revision"
     ),
     path(API + "deployments/", releases.DeploymentListView.as_view(), name="api-deployments"),
     path(
@@ -26,7 +31,7 @@ urlpatterns = [
         API + "subscriptions/", releases.ApiSubscriptionListView.as_view(), name="api-subscriptions"
     ),
     path(
-        API + "subscriptions/<int:subscription_id>/",
+        API + "subscriptions/<id:subscription_id>/",
         releases.ApiSubscriptionDetailView.as_view(),
         name="api-subscription",
     ),

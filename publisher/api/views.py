@@ -8,12 +8,14 @@ from rest_framework.response import Response
 
 from core import selectors
 from core.api.base import TenantView, parse
+from core.api.schema import example
 from core.errors import NotFound
 from core.models import AiApi, EndpointKind
 from core.services import apis as api_services
 from core.services.apis import UNCHANGED
 from core.services.lifecycle import change_lifecycle
 from publisher.api.serializers import (
+    LIFECYCLE_MOVE,
     ApiCreateInput,
     ApiSerializer,
     ApiUpdateInput,
@@ -31,7 +33,17 @@ class ApiListView(TenantView, generics.ListAPIView):
     def get_queryset(self):
         return AiApi.objects.none() if self.schema_only else selectors.apis(self.tenant)
 
-    @extend_schema(request=ApiCreateInput, responses={201: ApiSerializer})
+    @extend_schema(
+        request=ApiCreateInput,
+        responses={201: ApiSerializer},
+        examples=[
+            example(
+                "An OpenAI API",
+                {"name": "OpenAI", "context": "{version}/openaiapi", "version": "2.3.0",
+                 "vendor": "openai", "tags": ["chat"]},
+            )
+        ],
+    )  # fmt: skip
     def post(self, request, tenant_slug: str):
         data = parse(ApiCreateInput, request)
         vendor_version = selectors.vendor_version_by_slug(
@@ -66,6 +78,7 @@ class ApiDetailView(TenantView):
 
 class EndpointListView(TenantView):
     serializer_class = EndpointSerializer
+    pagination_class = None  # a short list: a plain array
     permission_map = {"GET": "api.view"}
 
     @extend_schema(responses=EndpointSerializer(many=True))
@@ -93,7 +106,11 @@ class EndpointDetailView(TenantView):
             raise NotFound(f"{api.name} has no {kind} endpoint.")
         return Response(EndpointSerializer(endpoint).data)
 
-    @extend_schema(request=EndpointInput, responses=EndpointSerializer)
+    @extend_schema(
+        request=EndpointInput,
+        responses=EndpointSerializer,
+        examples=[example("Set the provider key", {"api_key": "sk-..."})],
+    )
     def patch(self, request, tenant_slug: str, api_id: int, kind: str):
         api = selectors.api(self.tenant, api_id)
         data = parse(EndpointInput, request)
@@ -125,7 +142,14 @@ class LifecycleView(TenantView):
     def get(self, request, tenant_slug: str, api_id: int):
         return Response(LifecycleSerializer(selectors.api(self.tenant, api_id)).data)
 
-    @extend_schema(request=LifecycleInput, responses=LifecycleSerializer)
+    @extend_schema(
+        request=LIFECYCLE_MOVE,
+        responses=LifecycleSerializer,
+        examples=[
+            example("Publish", {"state": "PUBLISHED"}),
+            example("Block, by its action name", {"action": "Block", "note": "abuse"}),
+        ],
+    )
     def post(self, request, tenant_slug: str, api_id: int):
         api = selectors.api(self.tenant, api_id)
         change_lifecycle(api=api, actor=request.user, **parse(LifecycleInput, request))

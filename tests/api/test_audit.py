@@ -43,7 +43,9 @@ ACTIONS: dict[tuple[str, str], list[str]] = {
     ("POST", "invitations"): ["member.invite"],
     ("DELETE", "invitation"): ["invitation.revoke"],
     ("POST", "vendors"): ["vendor.create"],
+    ("POST", "vendors-upload"): ["vendor.create"],
     ("PATCH", "vendor"): ["vendor.update"],
+    ("PATCH", "vendor-upload"): ["vendor.update"],
     ("DELETE", "vendor"): ["vendor.delete"],
     ("POST", "config-apply"): ["plan.create"],
 }

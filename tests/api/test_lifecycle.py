@@ -63,13 +63,25 @@ def test_get_shows_allowed_transitions_and_history(api, personas, client_for) ->
     ]
 
 
-@pytest.mark.parametrize(
-    "payload", [{"action": "published"}, {"action": "Publish"}, {"state": "PUBLISHED"}]
-)
+@pytest.mark.parametrize("payload", [{"action": "Publish"}, {"state": "PUBLISHED"}])
 def test_action_or_state_spellings(api, personas, client_for, payload) -> None:
     response = client_for(personas.publisher).post(lifecycle_url(api), payload, format="json")
     assert response.status_code == 200
     assert response.json()["state"] == "PUBLISHED"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"action": "published"}, "action"),  # the schema's enums, exactly
+        ({"state": "PUBLISHED", "action": "Publish"}, "action"),
+        ({"state": 1}, "state"),
+    ],
+)
+def test_misspelled_or_doubled_moves_are_field_errors(api, personas, client_for, payload, field):
+    response = client_for(personas.publisher).post(lifecycle_url(api), payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
 
 
 def test_missing_state_is_a_field_error(api, personas, client_for) -> None:
@@ -78,8 +90,9 @@ def test_missing_state_is_a_field_error(api, personas, client_for) -> None:
     assert response.json()["error"]["fields"] == {"state": ["Send state (or action)."]}
 
 
-def test_unknown_state_is_409(api, personas, client_for) -> None:
+def test_unknown_state_is_a_field_error(api, personas, client_for) -> None:
     response = client_for(personas.publisher).post(
         lifecycle_url(api), {"state": "LAUNCHED"}, format="json"
     )
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert "state" in response.json()["error"]["fields"]

@@ -74,6 +74,9 @@ ROWS: list[Row] = [
         body=lambda w: {"username": "nobody", "password": "wrong-password"}, audited=False),
     Row("DELETE", "session", {**everyone(204), "outsider": 204}, tenant_scoped=False,
         audited=False),
+    Row("POST", "auth-token", {**everyone(401), "outsider": 401}, tenant_scoped=False,
+        body=lambda w: {"username": "nobody", "password": "wrong-password", "name": "ci"},
+        audited=False),
     Row("GET", "me", {**everyone(200), "outsider": 200}, tenant_scoped=False),
     Row("GET", "tenants", {**everyone(200), "outsider": 200}, tenant_scoped=False),
     Row("GET", "me-tokens", {**everyone(200), "outsider": 200}, tenant_scoped=False),
@@ -180,8 +183,12 @@ ROWS: list[Row] = [
         "name": "Echo", "version": "v1", "base_url": "https://echo.example.com/v1",
         "auth_name": "x-api-key", "api_definition": MINIMAL_OPENAPI,
         "usage_paths": {"total_tokens": "$.usage.total"}}),
+    Row("POST", "vendors-upload", grant(201), body=lambda w: {
+        "name": "Echo", "version": "v1", "base_url": "https://echo.example.com/v1",
+        "auth_name": "x-api-key", "api_definition": MINIMAL_OPENAPI}),
     Row("GET", "vendor", everyone(200), kwargs=VENDOR),
     Row("PATCH", "vendor", grant(200), kwargs=VENDOR, body=lambda w: {"description": "x"}),
+    Row("PATCH", "vendor-upload", grant(200), kwargs=VENDOR, body=lambda w: {"description": "y"}),
     Row("DELETE", "vendor", grant(204), kwargs=VENDOR),
     Row("GET", "audit", grant(200)),
     Row("GET", "config", grant(200)),
@@ -316,7 +323,11 @@ def api_routes() -> set[tuple[str, str]]:
                 ns = f"{namespace}:{entry.namespace}" if entry.namespace else namespace
                 walk(entry.url_patterns, route, ns.strip(":"))
             elif isinstance(entry, URLPattern) and route.startswith("api/v1/"):
-                view = getattr(entry.callback, "view_class", None) or entry.callback.cls
+                view = getattr(entry.callback, "view_class", None) or getattr(
+                    entry.callback, "cls", None
+                )
+                if view is None:  # the JSON 404 for unknown paths
+                    continue
                 for method in view.http_method_names:
                     if method not in ("options", "head", "trace") and hasattr(view, method):
                         found.add((method.upper(), entry.name))
