@@ -214,6 +214,13 @@ class RedisRegistry:
         self.client.delete(self.names.key(snapshot.digest))
         self._commit("key", snapshot.digest)
 
+    def start_generation(self, token: str) -> None:
+        """Mark everything written as one complete publish, as the control plane does after a
+        full rebuild, and announce it: proxies then replace what they kept."""
+        self.client.set(self.names.generation, token)
+        notice = {"kind": "all", "key": "", "version": self.version}
+        self.client.publish(self.names.invalidations, orjson.dumps(notice))
+
     def usage_events(self) -> list[dict]:
         stream = self.names.usage_stream
         return [orjson.loads(fields[b"e"]) for _, fields in self.client.xrange(stream)]
