@@ -39,6 +39,7 @@ class ProxyConfig:
     usage_batch_size: int
     usage_flush_interval: float
     usage_buffer_limit: int
+    usage_spool_dir: Path
     limiter: str
     access_log: bool
     log_level: str
@@ -64,6 +65,7 @@ class ProxyConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ProxyConfig:
         env = Env(os.environ if environ is None else environ)
         secret_key = env.str("SECRET_KEY", DEFAULT_SECRET_KEY)
+        data_dir = Path(env.str("TOLLGATE_DATA_DIR", str(REPO_DIR / "var")))
         return cls(
             database_url=env.str("DATABASE_URL"),
             redis_url=env.str("REDIS_URL"),
@@ -73,7 +75,7 @@ class ProxyConfig:
             key_pepper=env.str("TOLLGATE_KEY_PEPPER", secret_key),
             allow_private_upstreams=env.bool("ALLOW_PRIVATE_UPSTREAMS", False),
             allow_http_upstreams=env.bool("ALLOW_HTTP_UPSTREAMS", False),
-            data_dir=Path(env.str("TOLLGATE_DATA_DIR", str(REPO_DIR / "var"))),
+            data_dir=data_dir,
             environment=env.str("GATEWAY_ENVIRONMENT", "default"),
             default_tenant=env.str("DEFAULT_TENANT", "default"),
             pool_size=env.int("PROXY_POOL_SIZE", 512),
@@ -88,6 +90,7 @@ class ProxyConfig:
             usage_batch_size=env.int("PROXY_USAGE_BATCH_SIZE", 500),
             usage_flush_interval=env.float("PROXY_USAGE_FLUSH_INTERVAL", 0.2),
             usage_buffer_limit=env.int("PROXY_USAGE_BUFFER_LIMIT", 200_000),
+            usage_spool_dir=Path(env.str("PROXY_USAGE_SPOOL_DIR", str(data_dir / "usage-spool"))),
             limiter=env.str("PROXY_LIMITER", "proxy.limiting:EngineLimiter"),
             access_log=env.bool("PROXY_ACCESS_LOG", True),
             log_level=env.str("LOG_LEVEL", "INFO").upper(),

@@ -361,6 +361,7 @@ def start_mock(log_dir: Path) -> Process:
 def start_proxy(log_dir: Path, *, ready: bool = True, module: str = "proxy", **env: str) -> Process:
     """A proxy process (`module` runs it: `proxy`, or a test's wrapper of `proxy.__main__`)."""
     port = free_port()
+    env.setdefault("PROXY_USAGE_SPOOL_DIR", str(log_dir / f"usage-spool-{port}"))
     process = Process(
         ["-m", module, "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
     )
