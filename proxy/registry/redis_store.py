@@ -113,7 +113,7 @@ class RedisRegistryStore:
         generation, committed = await self._redis.mget(
             [self._names.generation, self._names.committed]
         )
-        if self._replaces(generation, int(committed or 0)):
+        if self._replaces(_bytes(generation), int(committed or 0)):
             await self._reload_all()
 
     def _replaces(self, generation: bytes | None, committed: int) -> bool:
@@ -130,7 +130,7 @@ class RedisRegistryStore:
             generation, committed, entries = await pipe.execute()
         version = int(committed or 0)
         registry = self._registry
-        if not self._replaces(generation, version):
+        if not self._replaces(_bytes(generation), version):
             self._keep_cache(generation, version)
             return
         registry.evict_all_keys()
@@ -179,3 +179,7 @@ class RedisRegistryStore:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _bytes(value: bytes | str | None) -> bytes | None:
+    return value.encode() if isinstance(value, str) else value
