@@ -88,6 +88,12 @@ UPSTREAM_REDIRECT_REFUSED = _kind(
 UPSTREAM_MISCONFIGURED = _kind(
     "upstream_misconfigured", 502, SERVER, "The API's provider configuration is not usable."
 )
+UPSTREAM_STREAM_INTERRUPTED = _kind(
+    "upstream_stream_interrupted",
+    502,
+    SERVER,
+    "The provider's connection broke off mid-stream; the answer is incomplete.",
+)
 REGISTRY_UNAVAILABLE = _kind(
     "registry_unavailable", 503, SERVER, "The gateway cannot check keys right now."
 )

@@ -12,6 +12,7 @@ from proxy.asgi import Headers, Receive, Send, send_whole
 from proxy.errors import (
     UPSTREAM_ADDRESS_REFUSED,
     UPSTREAM_REDIRECT_REFUSED,
+    UPSTREAM_STREAM_INTERRUPTED,
     UPSTREAM_TIMEOUT,
     UPSTREAM_UNREACHABLE,
     GatewayError,
@@ -21,6 +22,7 @@ from proxy.providers.base import Driver, UpstreamRequest
 from proxy.providers.capabilities import RESPONSE_HEADERS, ReadsResponseHeaders
 from proxy.record import CallRecord
 from proxy.sse import EventSplitter
+from proxy.stream_break import error_event, meter_delivered, speaks_anthropic
 from proxy.upstream import RefusedAddress
 
 # The proxy also keeps the upstream's request id (passed on as x-upstream-request-id) and the
@@ -30,6 +32,7 @@ _NOT_RETURNED = frozenset(
     for name in DROPPED_RESPONSE_HEADERS | {"x-request-id", "openai-organization", "openai-project"}
 )
 UPSTREAM_REQUEST_ID = b"x-upstream-request-id"
+STALLED_MESSAGE = "The provider stopped sending the answer; the stream is incomplete."
 
 
 def upstream_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -140,6 +143,7 @@ class StreamRelay:
         self._send = send
         self._record = record
         self._client_gone = False
+        self._relayed: list[bytes] = []  # what the caller got, metered only if the stream breaks
 
     async def run(self, headers: Headers, sent_at: float) -> None:
         record = self._record
@@ -151,19 +155,33 @@ class StreamRelay:
         )
         watcher = asyncio.create_task(self._watch_disconnect())
         tail = b""
+        broken: tuple[GatewayError, str] | None = None
         try:
             tail = await self._pump()
         except TimeoutError:
-            record.error_code = UPSTREAM_TIMEOUT.code
+            broken = GatewayError(UPSTREAM_TIMEOUT, STALLED_MESSAGE), "upstream_timeout"
         except aiohttp.ClientError:
-            record.error_code = UPSTREAM_UNREACHABLE.code
+            broken = GatewayError(UPSTREAM_STREAM_INTERRUPTED), "upstream_closed"
         finally:
             watcher.cancel()
             record.upstream_ms = (time.perf_counter() - sent_at) * 1000
         if self._client_gone:
             record.status, record.error_code = 499, "client_disconnected"
+            record.stream_cut = "client_disconnected"
             return
+        if broken is not None:
+            tail = self._broken_end(*broken)
         await self._send({"type": "http.response.body", "body": tail, "more_body": False})
+
+    def _broken_end(self, error: GatewayError, reason: str) -> bytes:
+        """Meter what was delivered and end the stream with an error event, never cleanly."""
+        record = self._record
+        record.error_code, record.stream_cut = error.code, reason
+        call = getattr(self._driver, "call", None)
+        payload = getattr(call, "payload", None)
+        meter_delivered(record.usage, self._relayed, record.model_requested, payload)
+        vendor = record.deployment.vendor.driver if record.deployment else ""
+        return error_event(error, speaks_anthropic(record.ingress, vendor))
 
     async def _pump(self) -> bytes:
         splitter = EventSplitter()
@@ -171,7 +189,9 @@ class StreamRelay:
         async for chunk in self._response.content.iter_any():
             out = [self._translate(event) for event in splitter.feed(chunk)]
             if any(out):
-                await send({"type": "http.response.body", "body": b"".join(out), "more_body": True})
+                body = b"".join(out)
+                self._relayed.append(body)
+                await send({"type": "http.response.body", "body": body, "more_body": True})
             if self._client_gone:
                 break
         # A last event without its blank line is still an event: the driver sees it (a

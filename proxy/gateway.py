@@ -193,6 +193,7 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         upstream_latency_ms=None if record.upstream_ms is None else round(record.upstream_ms, 3),
         streamed=record.streamed,
         quota_exceeded=record.quota_exceeded,
+        stream_cut=record.stream_cut,
     )
 
 

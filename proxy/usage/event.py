@@ -32,6 +32,7 @@ class UsageEvent:
     upstream_latency_ms: float | None = None
     streamed: bool = False
     quota_exceeded: bool = False
+    stream_cut: str = ""  # "" for a stream that ended whole (and every unstreamed call)
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

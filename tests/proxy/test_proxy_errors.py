@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import orjson
 
 from proxy.errors import CATALOG
 from tests.proxy.gateways import Gateway, unified_deployment
@@ -28,6 +29,16 @@ def expect_error(response: httpx.Response, status: int, code: str) -> dict:
     error = response.json()["error"]
     assert error["code"] == code and set(error) == {"message", "type", "code", "param"}
     assert response.headers["x-request-id"]
+    return error
+
+
+def expect_stream_error(response: httpx.Response, status: int, code: str) -> dict:
+    """A stream that started (200) and then broke: its last event is the error, no [DONE]."""
+    assert response.status_code == 200, response.text
+    last = response.text.rstrip().rsplit("\n\n", 1)[-1]
+    error = orjson.loads(last.removeprefix("data: "))["error"]
+    assert error["code"] == code and CATALOG[code].status == status
+    assert "[DONE]" not in response.text
     return error
 
 
@@ -140,6 +151,8 @@ def test_upstream_failures(proxy, mock, registry):
     key = publish(registry, [proxy], slow)
     expect_error(post(proxy, slow, key, **{"x-mock-delay": "3"}), 504, "upstream_timeout")
     expect_error(post(proxy, slow, key, chat("mock-redirect")), 502, "upstream_redirect_refused")
+    cut = post(proxy, slow, key, chat(stream=True), **{"x-mock-stream-cut-after": "2"})
+    expect_stream_error(cut, 502, "upstream_stream_interrupted")
     closed = make_deployment(mock.url, production_url=f"http://127.0.0.1:{free_port()}/v1")
     key = publish(registry, [proxy], closed)
     expect_error(post(proxy, closed, key), 502, "upstream_unreachable")
