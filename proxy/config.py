@@ -33,6 +33,10 @@ class ProxyConfig:
     read_timeout: float
     dns_cache_seconds: int
     max_body_bytes: int
+    keepalive_timeout: int
+    header_timeout: float
+    body_timeout: float
+    max_concurrency: int
     registry_poll_interval: float
     key_cache_size: int
     missing_key_ttl: float
@@ -84,6 +88,10 @@ class ProxyConfig:
             read_timeout=env.float("PROXY_READ_TIMEOUT", 300.0),
             dns_cache_seconds=env.int("PROXY_DNS_CACHE_SECONDS", 10),
             max_body_bytes=env.int("PROXY_MAX_BODY_BYTES", 10 * 1024 * 1024),
+            keepalive_timeout=env.int("PROXY_KEEPALIVE_TIMEOUT", 5),
+            header_timeout=env.float("PROXY_HEADER_TIMEOUT", 10.0),
+            body_timeout=env.float("PROXY_BODY_TIMEOUT", 15.0),
+            max_concurrency=env.int("PROXY_MAX_CONCURRENCY", 10_000),
             registry_poll_interval=env.float("PROXY_REGISTRY_POLL_INTERVAL", 0.25),
             key_cache_size=env.int("PROXY_KEY_CACHE_SIZE", 100_000),
             missing_key_ttl=env.float("PROXY_MISSING_KEY_TTL", 30.0),

@@ -52,6 +52,9 @@ API_BLOCKED = _kind("api_blocked", 403, PERMISSION, "This API is blocked by its 
 NO_ENDPOINT_FOR_KEY_TYPE = _kind(
     "no_endpoint_for_key_type", 403, PERMISSION, "This API has no endpoint for this key type."
 )
+REQUEST_TIMEOUT = _kind(
+    "request_timeout", 408, INVALID, "The request's headers or body did not arrive in time."
+)
 REQUEST_TOO_LARGE = _kind("request_too_large", 413, INVALID, "The request body is too large.")
 MISSING_MODEL = _kind("missing_model", 400, INVALID, "The request must name a model for this API.")
 RATE_LIMIT_EXCEEDED = _kind("rate_limit_exceeded", 429, RATE, "Rate limit exceeded.")

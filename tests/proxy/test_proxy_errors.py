@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -229,6 +230,21 @@ def test_translation_errors(proxy, mock, registry):
     assert mock.requests() == []  # refused before any I/O
     response = post(proxy, deployment, key, chat("mock-invalid-json"))
     expect_error(response, 502, "upstream_invalid_response")
+
+
+def test_a_request_that_does_not_arrive_in_time(proxy_logs, shared_redis):
+    patient = start_proxy(proxy_logs, REDIS_URL=shared_redis.url, PROXY_HEADER_TIMEOUT="1")
+    try:
+        with socket.create_connection(("127.0.0.1", patient.port), timeout=20) as sock:
+            sock.sendall(b"POST /api/chat/completions HTTP/1.1\r\nHost: gateway\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    finally:
+        patient.stop()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    response = httpx.Response(int(head.split()[1]), content=body, headers={"x-request-id": "-"})
+    expect_error(response, 408, "request_timeout")
 
 
 def test_every_code_is_documented_and_provoked_here():
