@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import time
+
 import httpx
 import orjson
 import pytest
