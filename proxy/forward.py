@@ -17,7 +17,12 @@ from proxy.errors import (
     UPSTREAM_UNREACHABLE,
     GatewayError,
 )
-from proxy.headers import DROPPED_REQUEST_HEADERS, DROPPED_RESPONSE_HEADERS
+from proxy.headers import (
+    DROPPED_REQUEST_HEADERS,
+    DROPPED_RESPONSE_HEADERS,
+    PROVIDER_ACCOUNT_PREFIXES,
+    connection_listed,
+)
 from proxy.providers.base import Driver, UpstreamRequest
 from proxy.providers.capabilities import RESPONSE_HEADERS, ReadsResponseHeaders
 from proxy.record import CallRecord
@@ -26,26 +31,30 @@ from proxy.stream_break import error_event, meter_delivered, speaks_anthropic
 from proxy.upstream import RefusedAddress
 
 # The proxy also keeps the upstream's request id (passed on as x-upstream-request-id) and the
-# provider account it answered for to itself.
-_NOT_RETURNED = frozenset(
-    name.encode()
-    for name in DROPPED_RESPONSE_HEADERS | {"x-request-id", "openai-organization", "openai-project"}
-)
+# provider account's limits and identity (PROVIDER_ACCOUNT_PREFIXES) to itself.
+_NOT_RETURNED = frozenset(name.encode() for name in DROPPED_RESPONSE_HEADERS | {"x-request-id"})
+_ACCOUNT_PREFIXES = tuple(prefix.encode() for prefix in PROVIDER_ACCOUNT_PREFIXES)
 UPSTREAM_REQUEST_ID = b"x-upstream-request-id"
 STALLED_MESSAGE = "The provider stopped sending the answer; the stream is incomplete."
 
 
 def upstream_headers(headers: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if k not in DROPPED_REQUEST_HEADERS}
+    connection = headers.get("connection")
+    dropped = DROPPED_REQUEST_HEADERS | connection_listed(connection) if connection else None
+    return {k: v for k, v in headers.items() if k not in (dropped or DROPPED_REQUEST_HEADERS)}
 
 
 def client_headers(response: aiohttp.ClientResponse, extra: Headers) -> Headers:
     headers = list(extra)
+    connection = response.headers.get("connection")
+    listed = {n.encode() for n in connection_listed(connection)} if connection else ()
     for name, value in response.raw_headers:
         lowered = name.lower()
         if lowered == b"x-request-id":
             headers.append((UPSTREAM_REQUEST_ID, value))
-        elif lowered not in _NOT_RETURNED:
+        elif not (
+            lowered in _NOT_RETURNED or lowered in listed or lowered.startswith(_ACCOUNT_PREFIXES)
+        ):
             headers.append((lowered, value))
     return headers
 

@@ -241,7 +241,8 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     error_code varchar(63) NOT NULL, prompt_tokens integer unsigned NOT NULL,
     completion_tokens integer unsigned NOT NULL, total_tokens integer unsigned NOT NULL,
     upstream_latency_ms real NULL, total_latency_ms real NOT NULL, streamed bool NOT NULL,
-    quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '');
+    quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '',
+    client_request_id varchar(128) NOT NULL DEFAULT '');
 """
 
 
