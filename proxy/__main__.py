@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
         http="proxy.server:GuardedHttpToolsProtocol",  # httptools, with header/body timeouts
         timeout_keep_alive=config.keepalive_timeout,
         limit_concurrency=config.max_concurrency or None,
+        # On SIGTERM: stop accepting, let calls finish for this long, then end the rest in-band.
+        timeout_graceful_shutdown=config.drain_timeout or None,
         lifespan="on",
         access_log=False,
         server_header=False,

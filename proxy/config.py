@@ -37,6 +37,7 @@ class ProxyConfig:
     header_timeout: float
     body_timeout: float
     max_concurrency: int
+    drain_timeout: int
     registry_poll_interval: float
     key_cache_size: int
     missing_key_ttl: float
@@ -92,6 +93,7 @@ class ProxyConfig:
             header_timeout=env.float("PROXY_HEADER_TIMEOUT", 10.0),
             body_timeout=env.float("PROXY_BODY_TIMEOUT", 15.0),
             max_concurrency=env.int("PROXY_MAX_CONCURRENCY", 10_000),
+            drain_timeout=env.int("PROXY_DRAIN_TIMEOUT", 30),
             registry_poll_interval=env.float("PROXY_REGISTRY_POLL_INTERVAL", 0.25),
             key_cache_size=env.int("PROXY_KEY_CACHE_SIZE", 100_000),
             missing_key_ttl=env.float("PROXY_MISSING_KEY_TTL", 30.0),

@@ -109,6 +109,9 @@ UNTRANSLATABLE_REQUEST = _kind(
 UPSTREAM_INVALID_RESPONSE = _kind(
     "upstream_invalid_response", 502, SERVER, "The provider's answer could not be read."
 )
+GATEWAY_SHUTTING_DOWN = _kind(
+    "gateway_shutting_down", 503, SERVER, "The gateway is restarting; retry the call."
+)
 GATEWAY_NOT_READY = _kind("gateway_not_ready", 503, SERVER, "The gateway is starting.")
 INTERNAL_ERROR = _kind("internal_error", 500, SERVER, "The gateway failed to handle the call.")
 

@@ -10,6 +10,7 @@ import aiohttp
 
 from proxy.asgi import Headers, Receive, Send, send_whole
 from proxy.errors import (
+    GATEWAY_SHUTTING_DOWN,
     UPSTREAM_ADDRESS_REFUSED,
     UPSTREAM_REDIRECT_REFUSED,
     UPSTREAM_STREAM_INTERRUPTED,
@@ -64,6 +65,23 @@ class Forwarder:
         self._session = session
 
     async def relay(
+        self,
+        driver: Driver,
+        request: UpstreamRequest,
+        receive: Receive,
+        send: Send,
+        record: CallRecord,
+        extra_headers: Headers,
+    ) -> None:
+        try:
+            await self._relay(driver, request, receive, send, record, extra_headers)
+        except asyncio.CancelledError:
+            # The drain deadline of a shutdown passed before the provider answered.
+            if record.response_started or not _uncancel():
+                raise
+            raise GatewayError(GATEWAY_SHUTTING_DOWN) from None
+
+    async def _relay(
         self,
         driver: Driver,
         request: UpstreamRequest,
@@ -171,6 +189,10 @@ class StreamRelay:
             broken = GatewayError(UPSTREAM_TIMEOUT, STALLED_MESSAGE), "upstream_timeout"
         except aiohttp.ClientError:
             broken = GatewayError(UPSTREAM_STREAM_INTERRUPTED), "upstream_closed"
+        except asyncio.CancelledError:  # a shutdown's drain deadline passed mid-stream
+            if not _uncancel():
+                raise
+            broken = GatewayError(GATEWAY_SHUTTING_DOWN), "shutdown"
         finally:
             watcher.cancel()
             record.upstream_ms = (time.perf_counter() - sent_at) * 1000
@@ -219,3 +241,13 @@ class StreamRelay:
             pass
         self._client_gone = True
         self._response.close()  # ends the pump and drops the upstream connection
+
+
+def _uncancel() -> bool:
+    """Take back the cancellation of this task, to end the call in-band; False if the task was
+    not cancelled (the CancelledError came from elsewhere)."""
+    task = asyncio.current_task()
+    if task is None or not task.cancelling():
+        return False
+    task.uncancel()
+    return True

@@ -339,6 +339,10 @@ class Process:
             time.sleep(0.05)
         raise RuntimeError(f"{self.url}{path} never answered 200:\n{self.log.read_text()[-3000:]}")
 
+    def signal_stop(self) -> None:
+        """SIGTERM without waiting: the process drains, then exits (`stop` waits for that)."""
+        self._proc.terminate()
+
     def stop(self) -> None:
         self._proc.terminate()
         try:

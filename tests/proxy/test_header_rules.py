@@ -35,9 +35,7 @@ def test_the_gateways_rate_limit_headers_replace_the_providers(proxy, mock, regi
     assert "openai-project" not in response.headers
 
 
-def test_without_a_plan_limit_no_provider_account_header_reaches_the_caller(
-    proxy, mock, registry
-):
+def test_without_a_plan_limit_no_provider_account_header_reaches_the_caller(proxy, mock, registry):
     deployment = make_deployment(mock.url)
     key = publish(registry, [proxy], deployment)
     response = post(proxy, deployment, key)

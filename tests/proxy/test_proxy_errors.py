@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from proxy.errors import CATALOG
 from tests.proxy.gateways import Gateway, unified_deployment
 from tests.proxy.support import (
     REPO,
+    eventually,
     free_port,
     make_deployment,
     make_key,
@@ -245,6 +247,34 @@ def test_a_request_that_does_not_arrive_in_time(proxy_logs, shared_redis):
     head, _, body = answer.partition(b"\r\n\r\n")
     response = httpx.Response(int(head.split()[1]), content=body, headers={"x-request-id": "-"})
     expect_error(response, 408, "request_timeout")
+
+
+def test_a_call_waiting_for_its_provider_past_the_deadline_gets_a_503(proxy_logs, mock, registry):
+    proxy = start_proxy(
+        proxy_logs, REDIS_URL=registry.url, PROXY_DRAIN_TIMEOUT="1", PROXY_READ_TIMEOUT="30"
+    )
+    answers: list[httpx.Response] = []
+    try:
+        deployment = make_deployment(mock.url)
+        key = publish(registry, [proxy], deployment)
+        caller = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(
+                    f"{proxy.url}/{deployment.route}/chat/completions",
+                    json=chat(),
+                    headers={"Authorization": f"Bearer {key}", "x-mock-delay": "10"},
+                    timeout=30,
+                )
+            )
+        )
+        caller.start()
+        eventually(lambda: len(mock.requests()) == 1)  # the call is with the provider
+        proxy.signal_stop()
+        caller.join(timeout=30)
+    finally:
+        proxy.stop()
+    (answer,) = answers
+    expect_error(answer, 503, "gateway_shutting_down")
 
 
 def test_every_code_is_documented_and_provoked_here():
