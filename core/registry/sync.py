@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import close_old_connections
 
+from core import health
 from core.registry import outbox, publisher
 from core.registry.store import get_store
 
@@ -38,10 +39,21 @@ class RegistrySync:
                     extra={"event": "registry_sync_failing", "error": type(exc).__name__},
                 )
             self.failing = True
-            return
-        if self.failing:
-            log.info("registry store in step again", extra={"event": "registry_sync_recovered"})
-        self.failing = False
+        else:
+            if self.failing:
+                log.info("registry store in step again", extra={"event": "registry_sync_recovered"})
+            self.failing = False
+        self._beat()
+
+    def _beat(self) -> None:
+        """The worker's heartbeat (`manage.py worker --probe` reads it): this loop is alive."""
+        try:
+            health.beat({"registry_sync": "failing" if self.failing else "ok"})
+        except OSError as exc:
+            log.warning(
+                "cannot write the worker heartbeat",
+                extra={"event": "heartbeat_failed", "error": type(exc).__name__},
+            )
 
     def _republish_if_lost(self) -> None:
         store = get_store()
