@@ -16,10 +16,9 @@ from typing import Any
 import orjson
 
 from proxy.errors import GatewayError
-from proxy.ingress import ANTHROPIC, NATIVE
+from proxy.ingress import ANTHROPIC, NATIVE, error_body
 from proxy.limits.estimate import estimate_request, estimator_for
 from proxy.providers.base import Usage
-from proxy.providers.translate.anthropic_ingress import anthropic_error_body
 from proxy.sse import EventSplitter, event_data
 
 # Where the formats put generated text: OpenAI deltas (content, tool-call arguments, legacy
@@ -33,9 +32,7 @@ def speaks_anthropic(ingress: str, vendor_driver: str) -> bool:
 
 def error_event(error: GatewayError, anthropic: bool) -> bytes:
     if anthropic:
-        return (
-            b"event: error\ndata: " + anthropic_error_body(error.status, error.render()) + b"\n\n"
-        )
+        return b"event: error\ndata: " + error_body(error, ANTHROPIC) + b"\n\n"
     return b"data: " + error.render() + b"\n\n"
 
 
