@@ -5,7 +5,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 
@@ -20,3 +20,13 @@ def _json_logging(**_: Any) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@worker_ready.connect
+def _start_registry_sync(**_: Any) -> None:
+    """The registry sync runs beside Celery in the worker's main process, not as a beat task:
+    after a Redis restart the broker connection comes back only after a growing delay, and a
+    lost registry must be republished within seconds."""
+    from core.registry.sync import start_thread
+
+    start_thread()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import cache
 
 from django.utils import timezone
 
@@ -40,11 +41,24 @@ def reconcile_registry() -> dict:
     return asdict(rebuild())
 
 
+@app.task(name="tollgate.sync_registry")
+def sync_registry() -> None:
+    """One round of the registry sync (the embedded loop; with Celery it has its own thread)."""
+    _registry_sync().run_once()
+
+
+@cache
+def _registry_sync():
+    from core.registry.sync import RegistrySync
+
+    return RegistrySync()
+
+
 @app.task(name="tollgate.expire_keys")
 def expire_keys(window_seconds: int = 120) -> int:
     """Withdraw the snapshots of keys that expired recently (the proxy also checks expiry)."""
     from core.models import ApiKey
-    from core.registry.publisher import remove_key
+    from core.registry import outbox
 
     now = timezone.now()
     expired = ApiKey.objects.filter(
@@ -52,7 +66,7 @@ def expire_keys(window_seconds: int = 120) -> int:
     )
     count = 0
     for digest in expired.values_list("digest", flat=True):
-        remove_key(digest)
+        outbox.record("remove_key", digest)  # applied by the registry sync, retried until then
         count += 1
     return count
 
@@ -66,6 +80,7 @@ app.conf.beat_schedule = {
 
 # What the embedded worker loop runs, and how often (seconds).
 EMBEDDED_SCHEDULE = (
+    (sync_registry, 0.5),
     (rollup_usage, 10.0),
     (expire_keys, 60.0),
     (reconcile_registry, 300.0),

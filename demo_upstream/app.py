@@ -15,6 +15,7 @@ import orjson
 
 from demo_upstream import anthropic, azure, cohere, compatible, gemini, mistral, openai
 from demo_upstream.common import MockRequest, Response, StreamResponse
+from demo_upstream.faults import StreamFault, UpstreamCut, faulty
 from demo_upstream.recorder import RecordedRequest, Recorder
 
 Scope = MutableMapping[str, Any]
@@ -34,6 +35,7 @@ ABOUT = {
     "description": "A stand-in for the LLM vendors with canned answers; not a real model.",
     "vendors": sorted(prefix.lstrip("/") for prefix in VENDORS),
     "control": ["GET /_mock/requests", "DELETE /_mock/requests", "GET /_mock/health"],
+    "stream_faults": ["x-mock-stream-cut-after: N", "x-mock-stream-stall-after: N"],
 }
 
 
@@ -57,6 +59,7 @@ class DemoUpstream:
         record = self.recorder.add(scope["method"], path, query, headers, body)
         response = await _answer(scope["method"], path, query, headers, body)
         if isinstance(response, StreamResponse):
+            response.events = faulty(response.events, StreamFault.from_headers(headers))
             await _send_stream(send, receive, response, record)
         else:
             await _send_response(send, response)
@@ -119,8 +122,11 @@ async def _send_stream(
 
 
 async def _pump(send: Send, response: StreamResponse) -> None:
-    async for event in response.events:
-        await send({"type": "http.response.body", "body": event, "more_body": True})
+    try:
+        async for event in response.events:
+            await send({"type": "http.response.body", "body": event, "more_body": True})
+    except UpstreamCut:
+        return  # the response never completes: the server drops the connection mid-body
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 

@@ -97,8 +97,18 @@ async def serve(
     return json_response(
         200,
         completion(payload, model, path, flavour),
-        headers=[(b"x-request-id", b"req_mock_upstream")],
+        headers=[(b"x-request-id", b"req_mock_upstream"), *ACCOUNT_HEADERS],
     )
+
+
+# What OpenAI tells the account holder about its own limits and identity on every answer.
+ACCOUNT_HEADERS = [
+    (b"openai-organization", b"org-mock"),
+    (b"openai-project", b"proj_mock"),
+    (b"x-ratelimit-limit-requests", b"10000"),
+    (b"x-ratelimit-remaining-requests", b"9999"),
+    (b"x-ratelimit-limit-tokens", b"30000000"),
+]
 
 
 def models_list() -> dict[str, Any]:

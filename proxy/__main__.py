@@ -1,6 +1,8 @@
 """`python -m proxy [--host H] [--port P] [--workers N]`: the proxy under uvicorn.
 
-uvloop + httptools, no uvicorn access log (the proxy writes its own line per call); uvicorn's
+uvloop + httptools (with header and body read timeouts, proxy/server.py), a keep-alive idle
+timeout and a cap on concurrent connections and requests per process (beyond it uvicorn answers
+503 at once), no uvicorn access log (the proxy writes its own line per call); uvicorn's
 own messages go through the JSON formatter like the proxy's. Defaults come from PROXY_HOST /
 PROXY_PORT / PROXY_WORKERS / LOG_LEVEL.
 """
@@ -29,7 +31,11 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         workers=args.workers,
         loop="uvloop",
-        http="httptools",
+        http="proxy.server:GuardedHttpToolsProtocol",  # httptools, with header/body timeouts
+        timeout_keep_alive=config.keepalive_timeout,
+        limit_concurrency=config.max_concurrency or None,
+        # On SIGTERM: stop accepting, let calls finish for this long, then end the rest in-band.
+        timeout_graceful_shutdown=config.drain_timeout or None,
         lifespan="on",
         access_log=False,
         server_header=False,

@@ -6,6 +6,8 @@ resources (upstream client, registry store, usage sink, limiter); shutdown close
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from proxy.upstream import open_session
 from proxy.usage import UsageSink, open_sink
 
 log = logging.getLogger("proxy")
+SHUTDOWN_GRACE = 5.0  # seconds for cancelled calls to write their last event and usage
 
 
 @dataclass(slots=True)
@@ -68,6 +71,8 @@ class Resources:
 class ProxyApp:
     def __init__(self) -> None:
         self._resources: Resources | None = None
+        self._calls = 0  # in progress: shutdown waits for them before closing the usage sink
+        self._idle = asyncio.Event()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -75,8 +80,14 @@ class ProxyApp:
             path = scope["path"]
             if path == "/healthz" or path == "/readyz" or resources is None:
                 await self._probe(path, send)
-            else:
+                return
+            self._calls += 1
+            try:
                 await resources.gateway.handle(scope, receive, send)
+            finally:
+                self._calls -= 1
+                if not self._calls:
+                    self._idle.set()
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
 
@@ -113,6 +124,14 @@ class ProxyApp:
         ]
         await send_whole(send, status, headers, orjson.dumps(body))
 
+    async def _calls_ended(self) -> None:
+        """Calls the drain deadline cancelled end in-band and emit their usage; wait for that
+        (briefly) so their events reach the sink before it closes."""
+        if self._calls:
+            self._idle.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), SHUTDOWN_GRACE)
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
@@ -127,6 +146,7 @@ class ProxyApp:
                     return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await self._calls_ended()
                 if self._resources is not None:
                     await self._resources.close()
                     self._resources = None

@@ -27,8 +27,14 @@ def header_map(scope: Scope) -> dict[str, str]:
 
 
 async def read_body(receive: Receive, declared_length: str | None, limit: int) -> bytes:
-    """The whole body, refusing (413) before reading when it is declared or grows too large."""
+    """The whole body, refusing (413) when it is declared or grows too large.
+
+    A refused body up to twice the limit is read and discarded first: closing a connection
+    with unread data resets it, and the client would never see the 413.
+    """
     if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
+        if int(declared_length) <= 2 * limit:
+            await _discard(receive, 2 * limit)
         raise _too_large(limit)
     message = await receive()
     if message["type"] == "http.disconnect":
@@ -45,9 +51,20 @@ async def read_body(receive: Receive, declared_length: str | None, limit: int) -
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
+            if message.get("more_body"):
+                await _discard(receive, 2 * limit - size)
             raise _too_large(limit)
         parts.append(chunk)
     return b"".join(parts)
+
+
+async def _discard(receive: Receive, budget: int) -> None:
+    """Read and drop the rest of a refused body, up to `budget` bytes."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body"):
+            return
+        budget -= len(message.get("body", b""))
 
 
 def _checked(body: bytes, limit: int) -> bytes:

@@ -33,12 +33,18 @@ class ProxyConfig:
     read_timeout: float
     dns_cache_seconds: int
     max_body_bytes: int
+    keepalive_timeout: int
+    header_timeout: float
+    body_timeout: float
+    max_concurrency: int
+    drain_timeout: int
     registry_poll_interval: float
     key_cache_size: int
     missing_key_ttl: float
     usage_batch_size: int
     usage_flush_interval: float
     usage_buffer_limit: int
+    usage_spool_dir: Path
     limiter: str
     access_log: bool
     log_level: str
@@ -64,6 +70,7 @@ class ProxyConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ProxyConfig:
         env = Env(os.environ if environ is None else environ)
         secret_key = env.str("SECRET_KEY", DEFAULT_SECRET_KEY)
+        data_dir = Path(env.str("TOLLGATE_DATA_DIR", str(REPO_DIR / "var")))
         return cls(
             database_url=env.str("DATABASE_URL"),
             redis_url=env.str("REDIS_URL"),
@@ -73,7 +80,7 @@ class ProxyConfig:
             key_pepper=env.str("TOLLGATE_KEY_PEPPER", secret_key),
             allow_private_upstreams=env.bool("ALLOW_PRIVATE_UPSTREAMS", False),
             allow_http_upstreams=env.bool("ALLOW_HTTP_UPSTREAMS", False),
-            data_dir=Path(env.str("TOLLGATE_DATA_DIR", str(REPO_DIR / "var"))),
+            data_dir=data_dir,
             environment=env.str("GATEWAY_ENVIRONMENT", "default"),
             default_tenant=env.str("DEFAULT_TENANT", "default"),
             pool_size=env.int("PROXY_POOL_SIZE", 512),
@@ -82,12 +89,18 @@ class ProxyConfig:
             read_timeout=env.float("PROXY_READ_TIMEOUT", 300.0),
             dns_cache_seconds=env.int("PROXY_DNS_CACHE_SECONDS", 10),
             max_body_bytes=env.int("PROXY_MAX_BODY_BYTES", 10 * 1024 * 1024),
+            keepalive_timeout=env.int("PROXY_KEEPALIVE_TIMEOUT", 5),
+            header_timeout=env.float("PROXY_HEADER_TIMEOUT", 10.0),
+            body_timeout=env.float("PROXY_BODY_TIMEOUT", 15.0),
+            max_concurrency=env.int("PROXY_MAX_CONCURRENCY", 10_000),
+            drain_timeout=env.int("PROXY_DRAIN_TIMEOUT", 30),
             registry_poll_interval=env.float("PROXY_REGISTRY_POLL_INTERVAL", 0.25),
             key_cache_size=env.int("PROXY_KEY_CACHE_SIZE", 100_000),
             missing_key_ttl=env.float("PROXY_MISSING_KEY_TTL", 30.0),
             usage_batch_size=env.int("PROXY_USAGE_BATCH_SIZE", 500),
             usage_flush_interval=env.float("PROXY_USAGE_FLUSH_INTERVAL", 0.2),
             usage_buffer_limit=env.int("PROXY_USAGE_BUFFER_LIMIT", 200_000),
+            usage_spool_dir=Path(env.str("PROXY_USAGE_SPOOL_DIR", str(data_dir / "usage-spool"))),
             limiter=env.str("PROXY_LIMITER", "proxy.limiting:EngineLimiter"),
             access_log=env.bool("PROXY_ACCESS_LOG", True),
             log_level=env.str("LOG_LEVEL", "INFO").upper(),

@@ -47,6 +47,12 @@ class RedisNames:
         return f"{self.prefix}:reg:committed"
 
     @property
+    def generation(self) -> str:
+        """A token the control plane sets after publishing everything into this Redis: absent
+        means the Redis lost its data and a full republish is still to come."""
+        return f"{self.prefix}:reg:generation"
+
+    @property
     def invalidations(self) -> str:
         """The pub/sub channel announcing each change as {kind, key, version}."""
         return f"{self.prefix}:reg:invalidate"

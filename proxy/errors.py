@@ -52,6 +52,9 @@ API_BLOCKED = _kind("api_blocked", 403, PERMISSION, "This API is blocked by its 
 NO_ENDPOINT_FOR_KEY_TYPE = _kind(
     "no_endpoint_for_key_type", 403, PERMISSION, "This API has no endpoint for this key type."
 )
+REQUEST_TIMEOUT = _kind(
+    "request_timeout", 408, INVALID, "The request's headers or body did not arrive in time."
+)
 REQUEST_TOO_LARGE = _kind("request_too_large", 413, INVALID, "The request body is too large.")
 MISSING_MODEL = _kind("missing_model", 400, INVALID, "The request must name a model for this API.")
 RATE_LIMIT_EXCEEDED = _kind("rate_limit_exceeded", 429, RATE, "Rate limit exceeded.")
@@ -88,6 +91,12 @@ UPSTREAM_REDIRECT_REFUSED = _kind(
 UPSTREAM_MISCONFIGURED = _kind(
     "upstream_misconfigured", 502, SERVER, "The API's provider configuration is not usable."
 )
+UPSTREAM_STREAM_INTERRUPTED = _kind(
+    "upstream_stream_interrupted",
+    502,
+    SERVER,
+    "The provider's connection broke off mid-stream; the answer is incomplete.",
+)
 REGISTRY_UNAVAILABLE = _kind(
     "registry_unavailable", 503, SERVER, "The gateway cannot check keys right now."
 )
@@ -99,6 +108,9 @@ UNTRANSLATABLE_REQUEST = _kind(
 )
 UPSTREAM_INVALID_RESPONSE = _kind(
     "upstream_invalid_response", 502, SERVER, "The provider's answer could not be read."
+)
+GATEWAY_SHUTTING_DOWN = _kind(
+    "gateway_shutting_down", 503, SERVER, "The gateway is restarting; retry the call."
 )
 GATEWAY_NOT_READY = _kind("gateway_not_ready", 503, SERVER, "The gateway is starting.")
 INTERNAL_ERROR = _kind("internal_error", 500, SERVER, "The gateway failed to handle the call.")

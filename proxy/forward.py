@@ -10,39 +10,52 @@ import aiohttp
 
 from proxy.asgi import Headers, Receive, Send, send_whole
 from proxy.errors import (
+    GATEWAY_SHUTTING_DOWN,
     UPSTREAM_ADDRESS_REFUSED,
     UPSTREAM_REDIRECT_REFUSED,
+    UPSTREAM_STREAM_INTERRUPTED,
     UPSTREAM_TIMEOUT,
     UPSTREAM_UNREACHABLE,
     GatewayError,
 )
-from proxy.headers import DROPPED_REQUEST_HEADERS, DROPPED_RESPONSE_HEADERS
+from proxy.headers import (
+    DROPPED_REQUEST_HEADERS,
+    DROPPED_RESPONSE_HEADERS,
+    PROVIDER_ACCOUNT_PREFIXES,
+    connection_listed,
+)
 from proxy.providers.base import Driver, UpstreamRequest
 from proxy.providers.capabilities import RESPONSE_HEADERS, ReadsResponseHeaders
 from proxy.record import CallRecord
 from proxy.sse import EventSplitter
+from proxy.stream_break import error_event, meter_delivered, speaks_anthropic
 from proxy.upstream import RefusedAddress
 
 # The proxy also keeps the upstream's request id (passed on as x-upstream-request-id) and the
-# provider account it answered for to itself.
-_NOT_RETURNED = frozenset(
-    name.encode()
-    for name in DROPPED_RESPONSE_HEADERS | {"x-request-id", "openai-organization", "openai-project"}
-)
+# provider account's limits and identity (PROVIDER_ACCOUNT_PREFIXES) to itself.
+_NOT_RETURNED = frozenset(name.encode() for name in DROPPED_RESPONSE_HEADERS | {"x-request-id"})
+_ACCOUNT_PREFIXES = tuple(prefix.encode() for prefix in PROVIDER_ACCOUNT_PREFIXES)
 UPSTREAM_REQUEST_ID = b"x-upstream-request-id"
+STALLED_MESSAGE = "The provider stopped sending the answer; the stream is incomplete."
 
 
 def upstream_headers(headers: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if k not in DROPPED_REQUEST_HEADERS}
+    connection = headers.get("connection")
+    dropped = DROPPED_REQUEST_HEADERS | connection_listed(connection) if connection else None
+    return {k: v for k, v in headers.items() if k not in (dropped or DROPPED_REQUEST_HEADERS)}
 
 
 def client_headers(response: aiohttp.ClientResponse, extra: Headers) -> Headers:
     headers = list(extra)
+    connection = response.headers.get("connection")
+    listed = {n.encode() for n in connection_listed(connection)} if connection else ()
     for name, value in response.raw_headers:
         lowered = name.lower()
         if lowered == b"x-request-id":
             headers.append((UPSTREAM_REQUEST_ID, value))
-        elif lowered not in _NOT_RETURNED:
+        elif not (
+            lowered in _NOT_RETURNED or lowered in listed or lowered.startswith(_ACCOUNT_PREFIXES)
+        ):
             headers.append((lowered, value))
     return headers
 
@@ -52,6 +65,23 @@ class Forwarder:
         self._session = session
 
     async def relay(
+        self,
+        driver: Driver,
+        request: UpstreamRequest,
+        receive: Receive,
+        send: Send,
+        record: CallRecord,
+        extra_headers: Headers,
+    ) -> None:
+        try:
+            await self._relay(driver, request, receive, send, record, extra_headers)
+        except asyncio.CancelledError:
+            # The drain deadline of a shutdown passed before the provider answered.
+            if record.response_started or not _uncancel():
+                raise
+            raise GatewayError(GATEWAY_SHUTTING_DOWN) from None
+
+    async def _relay(
         self,
         driver: Driver,
         request: UpstreamRequest,
@@ -140,6 +170,7 @@ class StreamRelay:
         self._send = send
         self._record = record
         self._client_gone = False
+        self._relayed: list[bytes] = []  # what the caller got, metered only if the stream breaks
 
     async def run(self, headers: Headers, sent_at: float) -> None:
         record = self._record
@@ -151,19 +182,37 @@ class StreamRelay:
         )
         watcher = asyncio.create_task(self._watch_disconnect())
         tail = b""
+        broken: tuple[GatewayError, str] | None = None
         try:
             tail = await self._pump()
         except TimeoutError:
-            record.error_code = UPSTREAM_TIMEOUT.code
+            broken = GatewayError(UPSTREAM_TIMEOUT, STALLED_MESSAGE), "upstream_timeout"
         except aiohttp.ClientError:
-            record.error_code = UPSTREAM_UNREACHABLE.code
+            broken = GatewayError(UPSTREAM_STREAM_INTERRUPTED), "upstream_closed"
+        except asyncio.CancelledError:  # a shutdown's drain deadline passed mid-stream
+            if not _uncancel():
+                raise
+            broken = GatewayError(GATEWAY_SHUTTING_DOWN), "shutdown"
         finally:
             watcher.cancel()
             record.upstream_ms = (time.perf_counter() - sent_at) * 1000
         if self._client_gone:
             record.status, record.error_code = 499, "client_disconnected"
+            record.stream_cut = "client_disconnected"
             return
+        if broken is not None:
+            tail = self._broken_end(*broken)
         await self._send({"type": "http.response.body", "body": tail, "more_body": False})
+
+    def _broken_end(self, error: GatewayError, reason: str) -> bytes:
+        """Meter what was delivered and end the stream with an error event, never cleanly."""
+        record = self._record
+        record.error_code, record.stream_cut = error.code, reason
+        call = getattr(self._driver, "call", None)
+        payload = getattr(call, "payload", None)
+        meter_delivered(record.usage, self._relayed, record.model_requested, payload)
+        vendor = record.deployment.vendor.driver if record.deployment else ""
+        return error_event(error, speaks_anthropic(record.ingress, vendor))
 
     async def _pump(self) -> bytes:
         splitter = EventSplitter()
@@ -171,7 +220,9 @@ class StreamRelay:
         async for chunk in self._response.content.iter_any():
             out = [self._translate(event) for event in splitter.feed(chunk)]
             if any(out):
-                await send({"type": "http.response.body", "body": b"".join(out), "more_body": True})
+                body = b"".join(out)
+                self._relayed.append(body)
+                await send({"type": "http.response.body", "body": body, "more_body": True})
             if self._client_gone:
                 break
         # A last event without its blank line is still an event: the driver sees it (a
@@ -190,3 +241,13 @@ class StreamRelay:
             pass
         self._client_gone = True
         self._response.close()  # ends the pump and drops the upstream connection
+
+
+def _uncancel() -> bool:
+    """Take back the cancellation of this task, to end the call in-band; False if the task was
+    not cancelled (the CancelledError came from elsewhere)."""
+    task = asyncio.current_task()
+    if task is None or not task.cancelling():
+        return False
+    task.uncancel()
+    return True

@@ -30,6 +30,7 @@ from proxy.policy_hooks import AdmissionRequest, Limiter, Reservation
 from proxy.providers.base import Call
 from proxy.record import CallRecord
 from proxy.registry import Registry
+from proxy.request_ids import response_ids
 from proxy.routing import resolve
 from proxy.usage import UsageEvent, UsageSink, utc_now_iso
 
@@ -55,15 +56,15 @@ class Gateway:
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = CallRecord(uuid.uuid4().hex, time.perf_counter(), scope["method"], scope["path"])
-        request_id_header = (b"x-request-id", record.request_id.encode())
+        id_headers = response_ids(record, scope["headers"])
         try:
-            await self._serve(scope, receive, send, record, request_id_header)
+            await self._serve(scope, receive, send, record, id_headers)
         except GatewayError as error:
             record.status, record.error_code = error.status, error.code
             if not record.response_started:
                 headers = [
                     JSON_CONTENT_TYPE,
-                    request_id_header,
+                    *id_headers,
                     *record.response_headers,
                     *error.headers,
                 ]
@@ -78,7 +79,7 @@ class Gateway:
             record.status, record.error_code = 500, INTERNAL_ERROR.code
             if not record.response_started:
                 body = error_body(GatewayError(INTERNAL_ERROR), record.ingress)
-                await send_whole(send, 500, [JSON_CONTENT_TYPE, request_id_header], body)
+                await send_whole(send, 500, [JSON_CONTENT_TYPE, *id_headers], body)
         finally:
             self._finish(record)
 
@@ -88,7 +89,7 @@ class Gateway:
         receive: Receive,
         send: Send,
         record: CallRecord,
-        request_id_header: tuple[bytes, bytes],
+        id_headers: list[tuple[bytes, bytes]],
     ) -> None:
         if not self._registry.ready:
             raise GatewayError(GATEWAY_NOT_READY)
@@ -146,7 +147,7 @@ class Gateway:
                 receive,
                 send,
                 record,
-                [request_id_header, *reservation.headers],
+                [*id_headers, *reservation.headers],
             )
         finally:
             await _settle(reservation, record)
@@ -193,6 +194,8 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         upstream_latency_ms=None if record.upstream_ms is None else round(record.upstream_ms, 3),
         streamed=record.streamed,
         quota_exceeded=record.quota_exceeded,
+        stream_cut=record.stream_cut,
+        client_request_id=record.client_request_id,
     )
 
 

@@ -40,3 +40,29 @@ DROPPED_RESPONSE_HEADERS = HOP_BY_HOP | {
     "date",
     "server",
 }
+# The provider account's own limits and identity: they describe the gateway's account, not the
+# caller's, and the gateway's own `x-ratelimit-*` (limits.md) take their place.
+PROVIDER_ACCOUNT_PREFIXES = (
+    "x-ratelimit-",
+    "ratelimitbysize-",
+    "anthropic-ratelimit-",
+    "anthropic-organization-",
+    "openai-organization",
+    "openai-project",
+    "x-ms-ratelimit-",
+    "x-endpoint-monthly-call-limit",
+    "x-trial-endpoint-call-",
+)
+_REQUEST_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")
+REQUEST_ID_MAX = 128
+
+
+def connection_listed(value: str) -> frozenset[str]:
+    """The header names a `Connection` header lists: hop-by-hop as well (RFC 9110 §7.6.1)."""
+    return frozenset(name.strip().lower() for name in value.split(",") if name.strip())
+
+
+def valid_request_id(value: str) -> bool:
+    """A caller's `x-request-id` worth echoing and storing: short, printable, no separators
+    that could split a log line or a header."""
+    return 0 < len(value) <= REQUEST_ID_MAX and _REQUEST_ID_CHARS.issuperset(value)

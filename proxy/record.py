@@ -24,6 +24,8 @@ class CallRecord:
     usage: Usage = field(default_factory=Usage)
     upstream_ms: float | None = None
     streamed: bool = False
+    client_request_id: str = ""  # the caller's own x-request-id, when valid
+    stream_cut: str = ""  # why a started stream ended early: upstream_closed | upstream_timeout | …
     quota_exceeded: bool = False
     response_started: bool = False
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits

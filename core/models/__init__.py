@@ -21,7 +21,7 @@ from core.models.apis import (
 )
 from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
-from core.models.registry import RegistryCounter, RegistryEntry
+from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
 from core.models.tenants import (
     ROLE_VALUES,
@@ -57,6 +57,7 @@ __all__ = [
     "Membership",
     "PersonalAccessToken",
     "Plan",
+    "RegistryChange",
     "RegistryCounter",
     "RegistryEntry",
     "Revision",

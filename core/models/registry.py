@@ -30,3 +30,18 @@ class RegistryCounter(models.Model):
 
     def __str__(self) -> str:
         return f"registry version {self.value}"
+
+
+class RegistryChange(models.Model):
+    """The registry outbox: one change to bring to the store, written in the transaction of the
+    change itself, applied in id order and deleted once the store has it."""
+
+    action = models.CharField(max_length=40)
+    ref = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "tollgate_registry_outbox"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.ref}"

@@ -28,6 +28,11 @@ class UsageEvent(models.Model):
     total_latency_ms = models.FloatField()
     streamed = models.BooleanField(default=False)
     quota_exceeded = models.BooleanField(default=False)
+    # Why a stream that had started ended early (upstream_closed, upstream_timeout,
+    # client_disconnected, shutdown); empty when it ended whole or was not streamed.
+    stream_cut = models.CharField(max_length=32, blank=True, default="", db_default="")
+    # The caller's own x-request-id (request_id stays the gateway's, the idempotency key).
+    client_request_id = models.CharField(max_length=128, blank=True, default="", db_default="")
 
     class Meta:
         indexes = [

@@ -13,6 +13,7 @@ what a publish wrote meanwhile.
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol, cast
@@ -39,6 +40,7 @@ class Stored:
 
 
 ABSENT = Stored(b"")
+EMBEDDED_GENERATION = b"database"
 
 
 class RegistryStore(Protocol):
@@ -59,6 +61,10 @@ class RegistryStore(Protocol):
     def items(self, kind: str) -> dict[str, bytes]: ...
 
     def current_version(self) -> int: ...
+
+    def generation(self) -> bytes | None: ...
+
+    def start_generation(self) -> bytes: ...
 
 
 def clock_version() -> int:
@@ -151,6 +157,21 @@ class RedisStore:
     def current_version(self) -> int:
         return int(self.redis.get(self.names.committed) or 0)
 
+    def generation(self) -> bytes | None:
+        """The token set after the last complete publish; None once Redis lost its data."""
+        return cast("bytes | None", self.redis.get(self.names.generation))
+
+    def start_generation(self) -> bytes:
+        """Mark everything as published (call after a complete rebuild) and tell every proxy
+        to load it all, replacing whatever it kept while Redis was behind."""
+        token = f"{clock_version()}-{uuid.uuid4().hex[:8]}".encode()
+        notice = orjson.dumps({"kind": "all", "key": "", "version": self.current_version()})
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.names.generation, token)
+            pipe.publish(self.names.invalidations, notice)
+            pipe.execute()
+        return token
+
 
 class DatabaseStore:
     """The embedded store: the proxy polls this table for versions it has not seen."""
@@ -202,10 +223,19 @@ class DatabaseStore:
     def current_version(self) -> int:
         return RegistryEntry.objects.aggregate(top=Max("version"))["top"] or 0
 
+    def generation(self) -> bytes | None:
+        return EMBEDDED_GENERATION  # the table is the database itself: it cannot be lost alone
+
+    def start_generation(self) -> bytes:
+        return EMBEDDED_GENERATION
+
 
 @cache
 def get_store() -> RegistryStore:
     if settings.REDIS_URL:
-        client = redis.Redis.from_url(settings.REDIS_URL)
+        # Bounded waits: a web request publishing while Redis hangs must not hang with it.
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=5
+        )
         return RedisStore(client, RedisNames(settings.TOLLGATE_REDIS_PREFIX))
     return DatabaseStore()

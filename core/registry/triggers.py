@@ -1,47 +1,49 @@
-"""Republish affected snapshots when the surrounding transaction commits.
+"""Record the registry changes a data change calls for, in the same transaction.
 
-Services call these inside their transaction; nothing reaches the proxy unless the change
-commits. A failed publish is logged and healed by the worker's periodic reconcile.
+Services call these inside their transaction: each writes a row to the registry outbox, so the
+change reaches the store exactly when the data commits, and is never lost if the store is down
+then. Right after commit this process applies the outbox; if the store fails, the worker keeps
+retrying every half second until it is applied (core.registry.sync).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import partial
 
 from django.db import transaction
 
 from core.models import Deployment, Subscription
-from core.registry import publisher
+from core.registry import outbox
 from core.registry.compiler import deployment_key_of
 
 log = logging.getLogger(__name__)
 
 
-def _on_commit(func: Callable[[], None]) -> None:
-    def run() -> None:
-        try:
-            func()
-        except Exception:  # the registry heals on the next reconcile; the write has committed
-            log.exception(
-                "registry publish failed; the next reconcile will repair it",
-                extra={"event": "registry_publish_failed"},
-            )
+def _apply_after_commit() -> None:
+    try:
+        outbox.drain()
+    except Exception as exc:  # committed and recorded: the worker applies it when it can
+        log.warning(
+            "registry store unavailable; the change is queued and the worker will apply it",
+            extra={"event": "registry_publish_queued", "error": type(exc).__name__},
+        )
 
-    transaction.on_commit(run)
+
+def _record(action: str, ref: str | int) -> None:
+    outbox.record(action, ref)
+    transaction.on_commit(_apply_after_commit)
 
 
 def republish_deployment(deployment_id: int) -> None:
-    _on_commit(partial(publisher.publish_deployment, deployment_id))
+    _record("deployment", deployment_id)
 
 
 def republish_api(api_id: int) -> None:
-    _on_commit(partial(publisher.publish_api, api_id))
+    _record("api", api_id)
 
 
 def unpublish_deployment(deployment: Deployment) -> None:
-    _on_commit(partial(publisher.remove_deployment, deployment_key_of(deployment)))
+    _record("remove_deployment", deployment_key_of(deployment))
 
 
 def unpublish_api_deployments(api) -> None:
@@ -50,11 +52,11 @@ def unpublish_api_deployments(api) -> None:
 
 
 def republish_application_keys(application_id: int) -> None:
-    _on_commit(partial(publisher.publish_application_keys, application_id))
+    _record("application_keys", application_id)
 
 
 def unpublish_key(digest: str) -> None:
-    _on_commit(partial(publisher.remove_key, digest))
+    _record("remove_key", digest)
 
 
 def republish_plan_keys(plan_id: int) -> None:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/tokens/<int:token_id>/revoke/", tokens.revoke, name="token-revoke"),
     path("tenant/switch/", views.switch_tenant_view, name="switch-tenant"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("publisher/", include("publisher.urls")),
     path("devportal/", include("devportal.urls")),
 ]

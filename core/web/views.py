@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from core.health import dependency_checks
 from core.tenancy import memberships_of, switch_tenant
 from core.web.redirects import next_of
 from core.web.requests import TenantRequest
@@ -19,7 +20,18 @@ def home(request: TenantRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers (dependencies are /readyz's business)."""
     return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when the database (and Redis, in the Redis mode) answer, else 503."""
+    checks = dependency_checks()
+    ready = all(state in ("ok", "not used") for state in checks.values())
+    body = {"status": "ready" if ready else "unavailable", **checks}
+    response = JsonResponse(body, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -46,6 +46,9 @@ class Registry:
         self._key_epoch = 0
         self.fetch_key: KeyFetcher | None = None
         self.ready = False
+        # The store answers, but with less than this process holds (Redis lost its data): an
+        # absent key is then "unknown yet", refused as unavailable and not remembered.
+        self.stale = False
         self.version = 0  # the highest registry version applied (reported on /readyz)
 
     def applied(self, version: int) -> None:
@@ -152,7 +155,7 @@ class Registry:
             )
             return _FAILED
         if not raw:
-            return None
+            return _FAILED if self.stale else None
         try:
             return KeySnapshot.from_json(raw)
         except (ValueError, TypeError, KeyError):

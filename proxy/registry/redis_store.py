@@ -1,9 +1,13 @@
 """Registry store in Redis: deployments hash + key strings, invalidated over pub/sub.
 
-The listener subscribes first and loads second, so no change published in between is lost;
-after any connection loss it forgets every cached key and reloads all deployments. The
-registry version applied is the committed version read with the load (one MULTI), then the
-version of each announcement applied.
+The listener subscribes first and loads second, so no change published in between is lost.
+The last good registry is never thrown away: a load replaces the cache only when Redis holds at
+least what this process serves (`replaces_cache`). After Redis lost its data (no generation
+token, or a committed version behind the one applied) the registry is `stale`: the cache keeps
+serving, announced changes still apply one by one, an absent key is refused as unavailable, and
+the store checks again every second until the control plane has republished everything under
+a new generation. The registry version applied is the committed version read with the load (one
+MULTI), then the version of each announcement applied.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from proxy.contract import DEPLOYMENT, KEY, RedisNames
 from proxy.registry.cache import Registry
 
 log = logging.getLogger("proxy.registry")
+FIRST_RETRY = 0.1  # seconds before reconnecting; doubles up to LAST_RETRY
+LAST_RETRY = 1.0  # a revocation waits at most this long for a proxy to hear of it
+RECHECK = 1.0  # how often a stale registry looks at Redis again
 
 
 def open_redis(url: str, max_connections: int = 64) -> aioredis.Redis:
@@ -35,11 +42,25 @@ def open_redis(url: str, max_connections: int = 64) -> aioredis.Redis:
     return aioredis.Redis(connection_pool=pool)
 
 
+def replaces_cache(
+    ready: bool, known: bytes | None, generation: bytes | None, committed: int, applied: int
+) -> bool:
+    """Whether what Redis holds may replace what the process serves."""
+    if not ready:
+        return True  # nothing loaded yet, nothing to lose
+    if generation != known:
+        return generation is not None  # a complete republish; or none: Redis lost its data
+    return committed >= applied
+
+
 class RedisRegistryStore:
     def __init__(self, url: str, names: RedisNames, registry: Registry) -> None:
         self._redis = open_redis(url)
         self._names = names
         self._registry = registry
+        self._generation: bytes | None = None
+        self._down = False
+        self._retry = FIRST_RETRY
         self._task: asyncio.Task[None] | None = None
         registry.fetch_key = self.fetch_key
 
@@ -57,17 +78,18 @@ class RedisRegistryStore:
         return await self._redis.get(self._names.key(digest))
 
     async def _listen_forever(self) -> None:
-        delay = 0.2
         while True:
             try:
                 await self._listen()
             except (RedisError, OSError) as exc:
-                log.warning(
-                    "registry Redis unreachable; serving the cached registry",
-                    extra={"event": "registry_redis_down", "error": type(exc).__name__},
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                if not self._down:
+                    log.warning(
+                        "registry Redis unreachable; serving the cached registry",
+                        extra={"event": "registry_redis_down", "error": type(exc).__name__},
+                    )
+                self._down = True
+                await asyncio.sleep(self._retry)
+                self._retry = min(self._retry * 2, LAST_RETRY)
 
     async def _listen(self) -> None:
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
@@ -75,28 +97,66 @@ class RedisRegistryStore:
             await pubsub.subscribe(self._names.invalidations)
             await self._reload_all()
             self._registry.ready = True
-            log.info(
-                "registry loaded",
-                extra={"event": "registry_loaded", "deployments": self._registry.deployment_count},
-            )
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
+            self._down, self._retry = False, FIRST_RETRY
+            while True:
+                message = await pubsub.get_message(timeout=RECHECK)
+                if message is not None and message.get("type") == "message":
                     await self._apply(message["data"])
+                elif message is None and self._registry.stale:
+                    await self._recheck()
         finally:
             with contextlib.suppress(RedisError, OSError):
                 await pubsub.aclose()
 
+    async def _recheck(self) -> None:
+        """A stale registry: reload only once Redis may replace the cache (two cheap GETs)."""
+        generation, committed = await self._redis.mget(
+            [self._names.generation, self._names.committed]
+        )
+        if self._replaces(_bytes(generation), int(committed or 0)):
+            await self._reload_all()
+
+    def _replaces(self, generation: bytes | None, committed: int) -> bool:
+        registry = self._registry
+        return replaces_cache(
+            registry.ready, self._generation, generation, committed, registry.version
+        )
+
     async def _reload_all(self) -> None:
-        self._registry.evict_all_keys()
         async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.get(self._names.generation)
             pipe.get(self._names.committed)
             pipe.hgetall(self._names.deployments)
-            committed, entries = await pipe.execute()
+            generation, committed, entries = await pipe.execute()
+        version = int(committed or 0)
+        registry = self._registry
+        if not self._replaces(_bytes(generation), version):
+            self._keep_cache(generation, version)
+            return
+        registry.evict_all_keys()
         by_key = {_text(field): body for field, body in entries.items()}
-        self._registry.replace_deployments(
-            {key: body for key, body in by_key.items() if self._registry.serves(key)}
+        registry.replace_deployments({k: v for k, v in by_key.items() if registry.serves(k)})
+        self._generation = generation
+        registry.stale = False
+        registry.applied(version)
+        log.info(
+            "registry loaded",
+            extra={"event": "registry_loaded", "deployments": registry.deployment_count},
         )
-        self._registry.applied(int(committed or 0))
+
+    def _keep_cache(self, generation: bytes | None, committed: int) -> None:
+        if not self._registry.stale:
+            log.warning(
+                "registry Redis holds less than this process serves; keeping the cached "
+                "registry until the control plane republishes",
+                extra={
+                    "event": "registry_redis_behind",
+                    "generation_present": generation is not None,
+                    "redis_version": committed,
+                    "applied_version": self._registry.version,
+                },
+            )
+        self._registry.stale = True
 
     async def _apply(self, raw: bytes) -> None:
         try:
@@ -119,3 +179,7 @@ class RedisRegistryStore:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _bytes(value: bytes | str | None) -> bytes | None:
+    return value.encode() if isinstance(value, str) else value

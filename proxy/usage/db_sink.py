@@ -18,7 +18,10 @@ INSERT = (
 class DatabaseUsageSink(BatchingSink):
     def __init__(self, config: ProxyConfig) -> None:
         super().__init__(
-            config.usage_batch_size, config.usage_flush_interval, config.usage_buffer_limit
+            config.usage_batch_size,
+            config.usage_flush_interval,
+            config.usage_buffer_limit,
+            config.usage_spool_dir,
         )
         self._db = Database(config, "usage-db")
 

@@ -32,6 +32,8 @@ class UsageEvent:
     upstream_latency_ms: float | None = None
     streamed: bool = False
     quota_exceeded: bool = False
+    stream_cut: str = ""  # "" for a stream that ended whole (and every unstreamed call)
+    client_request_id: str = ""  # the caller's x-request-id; request_id stays the gateway's
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

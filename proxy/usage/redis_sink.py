@@ -12,7 +12,10 @@ from proxy.usage.sink import BatchingSink
 class RedisUsageSink(BatchingSink):
     def __init__(self, config: ProxyConfig) -> None:
         super().__init__(
-            config.usage_batch_size, config.usage_flush_interval, config.usage_buffer_limit
+            config.usage_batch_size,
+            config.usage_flush_interval,
+            config.usage_buffer_limit,
+            config.usage_spool_dir,
         )
         self._redis = open_redis(config.redis_url, max_connections=4)
         self._stream = config.redis_names.usage_stream

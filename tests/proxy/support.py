@@ -214,6 +214,13 @@ class RedisRegistry:
         self.client.delete(self.names.key(snapshot.digest))
         self._commit("key", snapshot.digest)
 
+    def start_generation(self, token: str) -> None:
+        """Mark everything written as one complete publish, as the control plane does after a
+        full rebuild, and announce it: proxies then replace what they kept."""
+        self.client.set(self.names.generation, token)
+        notice = {"kind": "all", "key": "", "version": self.version}
+        self.client.publish(self.names.invalidations, orjson.dumps(notice))
+
     def usage_events(self) -> list[dict]:
         stream = self.names.usage_stream
         return [orjson.loads(fields[b"e"]) for _, fields in self.client.xrange(stream)]
@@ -234,7 +241,8 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     error_code varchar(63) NOT NULL, prompt_tokens integer unsigned NOT NULL,
     completion_tokens integer unsigned NOT NULL, total_tokens integer unsigned NOT NULL,
     upstream_latency_ms real NULL, total_latency_ms real NOT NULL, streamed bool NOT NULL,
-    quota_exceeded bool NOT NULL);
+    quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '',
+    client_request_id varchar(128) NOT NULL DEFAULT '');
 """
 
 
@@ -331,6 +339,10 @@ class Process:
             time.sleep(0.05)
         raise RuntimeError(f"{self.url}{path} never answered 200:\n{self.log.read_text()[-3000:]}")
 
+    def signal_stop(self) -> None:
+        """SIGTERM without waiting: the process drains, then exits (`stop` waits for that)."""
+        self._proc.terminate()
+
     def stop(self) -> None:
         self._proc.terminate()
         try:
@@ -354,6 +366,7 @@ def start_mock(log_dir: Path) -> Process:
 def start_proxy(log_dir: Path, *, ready: bool = True, module: str = "proxy", **env: str) -> Process:
     """A proxy process (`module` runs it: `proxy`, or a test's wrapper of `proxy.__main__`)."""
     port = free_port()
+    env.setdefault("PROXY_USAGE_SPOOL_DIR", str(log_dir / f"usage-spool-{port}"))
     process = Process(
         ["-m", module, "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
     )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import orjson
 
 from proxy.errors import CATALOG
 from tests.proxy.gateways import Gateway, unified_deployment
 from tests.proxy.support import (
     REPO,
+    eventually,
     free_port,
     make_deployment,
     make_key,
@@ -28,6 +32,16 @@ def expect_error(response: httpx.Response, status: int, code: str) -> dict:
     error = response.json()["error"]
     assert error["code"] == code and set(error) == {"message", "type", "code", "param"}
     assert response.headers["x-request-id"]
+    return error
+
+
+def expect_stream_error(response: httpx.Response, status: int, code: str) -> dict:
+    """A stream that started (200) and then broke: its last event is the error, no [DONE]."""
+    assert response.status_code == 200, response.text
+    last = response.text.rstrip().rsplit("\n\n", 1)[-1]
+    error = orjson.loads(last.removeprefix("data: "))["error"]
+    assert error["code"] == code and CATALOG[code].status == status
+    assert "[DONE]" not in response.text
     return error
 
 
@@ -140,6 +154,8 @@ def test_upstream_failures(proxy, mock, registry):
     key = publish(registry, [proxy], slow)
     expect_error(post(proxy, slow, key, **{"x-mock-delay": "3"}), 504, "upstream_timeout")
     expect_error(post(proxy, slow, key, chat("mock-redirect")), 502, "upstream_redirect_refused")
+    cut = post(proxy, slow, key, chat(stream=True), **{"x-mock-stream-cut-after": "2"})
+    expect_stream_error(cut, 502, "upstream_stream_interrupted")
     closed = make_deployment(mock.url, production_url=f"http://127.0.0.1:{free_port()}/v1")
     key = publish(registry, [proxy], closed)
     expect_error(post(proxy, closed, key), 502, "upstream_unreachable")
@@ -216,6 +232,49 @@ def test_translation_errors(proxy, mock, registry):
     assert mock.requests() == []  # refused before any I/O
     response = post(proxy, deployment, key, chat("mock-invalid-json"))
     expect_error(response, 502, "upstream_invalid_response")
+
+
+def test_a_request_that_does_not_arrive_in_time(proxy_logs, shared_redis):
+    patient = start_proxy(proxy_logs, REDIS_URL=shared_redis.url, PROXY_HEADER_TIMEOUT="1")
+    try:
+        with socket.create_connection(("127.0.0.1", patient.port), timeout=20) as sock:
+            sock.sendall(b"POST /api/chat/completions HTTP/1.1\r\nHost: gateway\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    finally:
+        patient.stop()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    response = httpx.Response(int(head.split()[1]), content=body, headers={"x-request-id": "-"})
+    expect_error(response, 408, "request_timeout")
+
+
+def test_a_call_waiting_for_its_provider_past_the_deadline_gets_a_503(proxy_logs, mock, registry):
+    proxy = start_proxy(
+        proxy_logs, REDIS_URL=registry.url, PROXY_DRAIN_TIMEOUT="1", PROXY_READ_TIMEOUT="30"
+    )
+    answers: list[httpx.Response] = []
+    try:
+        deployment = make_deployment(mock.url)
+        key = publish(registry, [proxy], deployment)
+        caller = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(
+                    f"{proxy.url}/{deployment.route}/chat/completions",
+                    json=chat(),
+                    headers={"Authorization": f"Bearer {key}", "x-mock-delay": "10"},
+                    timeout=30,
+                )
+            )
+        )
+        caller.start()
+        eventually(lambda: len(mock.requests()) == 1)  # the call is with the provider
+        proxy.signal_stop()
+        caller.join(timeout=30)
+    finally:
+        proxy.stop()
+    (answer,) = answers
+    expect_error(answer, 503, "gateway_shutting_down")
 
 
 def test_every_code_is_documented_and_provoked_here():

@@ -15,10 +15,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 log = logging.getLogger("tollgate.worker")
+HEARTBEAT_MAX_AGE = 30.0  # seconds; the worker beats every half second
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (usage ingestion, rollups, registry reconcile)."
+    help = (
+        "Run the background worker (usage ingestion, rollups, registry sync and reconcile); "
+        "--probe checks a running worker's heartbeat."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--concurrency", type=int, default=2)
@@ -27,8 +31,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not run the periodic schedule here (a separate `manage.py beat` does).",
         )
+        parser.add_argument(
+            "--probe",
+            action="store_true",
+            help="Exit 0 if a worker wrote its heartbeat within --max-age seconds, else 1.",
+        )
+        parser.add_argument("--max-age", type=float, default=HEARTBEAT_MAX_AGE)
 
-    def handle(self, *args, concurrency: int, without_beat: bool = False, **options) -> None:
+    def handle(
+        self,
+        *args,
+        concurrency: int,
+        without_beat: bool = False,
+        probe: bool = False,
+        max_age: float = HEARTBEAT_MAX_AGE,
+        **options,
+    ) -> None:
+        if probe:
+            self._probe(max_age)
         if settings.REDIS_URL:
             argv = [
                 sys.executable,
@@ -46,6 +66,17 @@ class Command(BaseCommand):
                 argv += ["-B", "-s", str(settings.DATA_DIR / "celerybeat-schedule")]
             os.execv(sys.executable, argv)
         self._embedded_loop()
+
+    def _probe(self, max_age: float) -> None:
+        from core.health import heartbeat_age
+
+        age = heartbeat_age()
+        if age is None or age > max_age:
+            seen = "never" if age is None else f"{age:.0f} s ago"
+            self.stderr.write(f"worker unhealthy: last heartbeat {seen} (limit {max_age:.0f} s)")
+            sys.exit(1)
+        self.stdout.write(f"worker healthy: last heartbeat {age:.1f} s ago")
+        sys.exit(0)
 
     def _embedded_loop(self) -> None:
         from core.tasks import EMBEDDED_SCHEDULE
