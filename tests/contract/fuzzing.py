@@ -22,6 +22,10 @@ SEED = 20261204
 # Operations whose acceptance also rests on rules a JSON Schema cannot state; there a
 # schema-valid body may still get a 400 naming the field (every other check still runs).
 BEYOND_THE_SCHEMA = {
+    # OpenAPI 3.0 has no `const` (apiVersion, kind), endpoint maps are keyed by production or
+    # sandbox only, and names must refer to the tenant's vendors and plans
+    "POST /api/v1/tenants/{tenant_slug}/config/diff/": "apiVersion, kind, endpoints, references",
+    "POST /api/v1/tenants/{tenant_slug}/config/apply/": "apiVersion, kind, endpoints, references",
     # the URL safety checks (scheme, resolvable public host) and the OpenAPI document's own
     # validity; the header or parameter name depends on auth_scheme
     "POST /api/v1/tenants/{tenant_slug}/vendors/": "base_url, api_definition, auth_name",

@@ -231,7 +231,10 @@ def rest_client(user):
 def test_rest_exports_diffs_and_applies_yaml(source, personas):
     client = rest_client(personas.admin)
     base = "/api/v1/tenants/acme/config/"
-    text = client.get(base)
+    as_json = client.get(base)
+    assert as_json.status_code == 200 and as_json["Content-Type"] == "application/json"
+    text = client.get(base, HTTP_ACCEPT="application/yaml")
+    assert yaml.safe_load(text.content) == as_json.json()
     assert text.status_code == 200 and text["Content-Type"].startswith("application/yaml")
     document = yaml.safe_load(text.content)
     document["plans"].append({"name": "Diamond", "request_limit": 1})
