@@ -12,6 +12,7 @@ from proxy.limits.estimate import (
     Estimator,
     estimate_request,
     estimator_for,
+    estimator_loaded,
 )
 from proxy.limits.limiter import Limiter
 from proxy.limits.model import CallIdentity, Counter, Dimension, Level, TokenEstimate, Usage
@@ -35,5 +36,6 @@ __all__ = [
     "code_for",
     "estimate_request",
     "estimator_for",
+    "estimator_loaded",
     "openai_duration",
 ]
