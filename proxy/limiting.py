@@ -51,6 +51,7 @@ class EngineLimiter:
         self._limits_config = limits.LimiterConfig.from_env()
         self._redis: Redis | None = None
         self._engine: limits.Limiter | None = None
+        self._loading: dict[str, asyncio.Future[limits.Estimator]] = {}
 
     async def start(self) -> None:
         if not self._config.embedded:
@@ -71,7 +72,7 @@ class EngineLimiter:
         wants_tokens = any(counter.dimension.is_tokens for counter in counters)
         estimate = None
         if wants_tokens:
-            await _load_vocabulary(request.model)
+            await self._load_vocabulary(request.model)
             estimate = request.estimate()
         assert self._engine is not None, "start() opens the engine"
         decision = await self._engine.reserve(counters, estimate)
@@ -80,6 +81,20 @@ class EngineLimiter:
             kind = CATALOG.get(decision.code or "", RATE_LIMIT_EXCEEDED)
             raise GatewayError(kind, decision.message, headers=headers)
         return EngineReservation(self._engine, decision, headers)
+
+    async def _load_vocabulary(self, model: str) -> None:
+        """A vocabulary is loaded the first time a token limit needs it, once, in a thread
+        (the loop serves other calls meanwhile; calls arriving during the load wait for the
+        same load): a gateway whose plans set no token limit never loads one."""
+        if limits.estimator_loaded(model):
+            return
+        encoding = limits.encoding_for(model)
+        loading = self._loading.get(encoding)
+        if loading is None:
+            loading = asyncio.ensure_future(asyncio.to_thread(limits.estimator_for, model))
+            self._loading[encoding] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(encoding, None))
+        await asyncio.shield(loading)
 
 
 class EngineReservation:
@@ -111,10 +126,3 @@ def spent(usage: Usage, status: int) -> Usage | None:
     if status >= 400:
         return Usage()
     return None
-
-
-async def _load_vocabulary(model: str) -> None:
-    """A vocabulary is loaded the first time a token limit needs it, in a thread (the loop
-    serves other calls meanwhile): a gateway whose plans set no token limit never loads one."""
-    if not limits.estimator_loaded(model):
-        await asyncio.to_thread(limits.estimator_for, model)
