@@ -59,7 +59,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python bench/proxy_overhead.py
+	$(BIN)/python bench/proxy_overhead.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from proxy.gateway import Gateway
 from proxy.jsonlog import ensure_logging
 from proxy.policy_hooks import Limiter, load_limiter
 from proxy.registry import Registry, RegistryStore, open_store
+from proxy.request_ids import new_request_id
 from proxy.upstream import open_session
 from proxy.usage import UsageSink, open_sink
 
@@ -120,7 +121,7 @@ class ProxyApp:
         headers = [
             JSON_CONTENT_TYPE,
             (b"cache-control", b"no-store"),
-            (b"x-request-id", uuid.uuid4().hex.encode()),
+            (b"x-request-id", new_request_id().encode()),
         ]
         await send_whole(send, status, headers, orjson.dumps(body))
 
@@ -144,6 +145,9 @@ class ProxyApp:
                     log.exception("proxy startup failed", extra={"event": "startup_failed"})
                     await send({"type": "lifespan.startup.failed", "message": repr(exc)})
                     return
+                # What start-up built lives as long as the process: keep it out of every
+                # collection the hot path triggers.
+                gc.freeze()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self._calls_ended()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 from proxy.contract import DeploymentSnapshot, KeySnapshot, SubscriptionGrant
 from proxy.crypto import key_digest
@@ -22,6 +23,10 @@ from proxy.registry import Registry
 # After `Authorization: Bearer`: WSO2's `apikey`, then the vendor SDKs' own spellings, so the
 # `anthropic` SDK and Claude Code (`x-api-key`) and Google's SDKs work unchanged.
 KEY_HEADERS = ("apikey", "x-api-key", "x-goog-api-key")
+
+# Only the HMAC is cached, never the answer: every call still looks the digest up in the
+# registry, so a revoked or changed key takes effect on its next call.
+presented_digest = lru_cache(maxsize=4096)(key_digest)
 
 
 def presented_key(headers: dict[str, str]) -> str | None:
@@ -44,7 +49,7 @@ async def authenticate(
     key = presented_key(headers)
     if key is None:
         raise GatewayError(MISSING_API_KEY)
-    snapshot = await registry.key(key_digest(pepper, key))
+    snapshot = await registry.key(presented_digest(pepper, key))
     # A key of another tenant is as unknown here as a made-up one.
     if snapshot is None or snapshot.tenant_slug != tenant_slug:
         raise GatewayError(INVALID_API_KEY)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from typing import Any
 
 from proxy.accesslog import AccessLog
@@ -26,11 +25,18 @@ from proxy.ingress import error_body, ingress_for, open_call_driver, requested_m
 from proxy.jsonbody import object_or_none
 from proxy.limits.model import CallIdentity
 from proxy.policies.apply_defaults import apply_gateway_defaults
-from proxy.policy_hooks import AdmissionRequest, Limiter, Reservation
+from proxy.policy_hooks import (
+    NOTHING_RESERVED,
+    AdmissionRequest,
+    Limiter,
+    Reservation,
+    sets_limits,
+    skips_unlimited_calls,
+)
 from proxy.providers.base import Call
 from proxy.record import CallRecord
 from proxy.registry import Registry
-from proxy.request_ids import response_ids
+from proxy.request_ids import new_request_id, response_ids
 from proxy.routing import resolve
 from proxy.usage import UsageEvent, UsageSink, utc_now_iso
 
@@ -52,10 +58,11 @@ class Gateway:
         self._forwarder = forwarder
         self._sink = sink
         self._limiter = limiter
+        self._skips_unlimited = skips_unlimited_calls(limiter)
         self._access_log = access_log
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        record = CallRecord(uuid.uuid4().hex, time.perf_counter(), scope["method"], scope["path"])
+        record = CallRecord(new_request_id(), time.perf_counter(), scope["method"], scope["path"])
         id_headers = response_ids(record, scope["headers"])
         try:
             await self._serve(scope, receive, send, record, id_headers)
@@ -133,11 +140,13 @@ class Gateway:
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
         upstream_request = driver.build_request()
-        identity = CallIdentity.from_snapshots(snapshot, key, grant)
-        request = AdmissionRequest(
-            identity, record.request_id, operation, record.model_requested, payload
-        )
-        reservation = await self._limiter.admit(request)
+        reservation: Reservation = NOTHING_RESERVED
+        if not self._skips_unlimited or sets_limits(snapshot, key, grant):
+            identity = CallIdentity.from_snapshots(snapshot, key, grant)
+            request = AdmissionRequest(
+                identity, record.request_id, operation, record.model_requested, payload
+            )
+            reservation = await self._limiter.admit(request)
         record.quota_exceeded = reservation.quota_exceeded
         record.response_headers = reservation.headers
         try:

@@ -9,7 +9,6 @@ every proxy process, or in this process in the embedded mode (no REDIS_URL).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
@@ -23,7 +22,6 @@ from proxy.policy_hooks import NOTHING_RESERVED, AdmissionRequest, Headers, Rese
 # Each check is one short script call and Redis runs them one at a time: a few connections
 # per process carry any rate; more would only mean more sockets opening at once in a burst.
 REDIS_MAX_CONNECTIONS = 16
-WARM_MODELS = ("gpt-4o", "gpt-4")  # load both vocabularies (o200k, cl100k) off the hot path
 
 
 def open_counters_redis(url: str, timeout: float) -> Redis:
@@ -46,24 +44,22 @@ def open_counters_redis(url: str, timeout: float) -> Redis:
 class EngineLimiter:
     """`policy_hooks.Limiter` over `proxy.limits.Limiter` (select with PROXY_LIMITER)."""
 
+    only_limited_calls = True  # no level sets a limit: no counters, nothing to do
+
     def __init__(self, config: ProxyConfig) -> None:
         self._config = config
         self._limits_config = limits.LimiterConfig.from_env()
         self._redis: Redis | None = None
         self._engine: limits.Limiter | None = None
-        self._warm_up: asyncio.Future[None] | None = None
+        self._loading: dict[str, asyncio.Future[limits.Estimator]] = {}
 
     async def start(self) -> None:
         if not self._config.embedded:
             timeout = self._limits_config.redis_timeout_seconds
             self._redis = open_counters_redis(self._config.redis_url, timeout)
         self._engine = limits.Limiter.from_config(self._limits_config, redis=self._redis)
-        self._warm_up = asyncio.ensure_future(asyncio.to_thread(_load_vocabularies))
 
     async def close(self) -> None:
-        if self._warm_up is not None:
-            with contextlib.suppress(Exception):
-                await self._warm_up
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
@@ -74,7 +70,10 @@ class EngineLimiter:
             return NOTHING_RESERVED
         # A call no token limit applies to is never run through the tokenizer.
         wants_tokens = any(counter.dimension.is_tokens for counter in counters)
-        estimate = request.estimate() if wants_tokens else None
+        estimate = None
+        if wants_tokens:
+            await self._load_vocabulary(request.model)
+            estimate = request.estimate()
         assert self._engine is not None, "start() opens the engine"
         decision = await self._engine.reserve(counters, estimate)
         headers = decision.raw_headers()
@@ -82,6 +81,20 @@ class EngineLimiter:
             kind = CATALOG.get(decision.code or "", RATE_LIMIT_EXCEEDED)
             raise GatewayError(kind, decision.message, headers=headers)
         return EngineReservation(self._engine, decision, headers)
+
+    async def _load_vocabulary(self, model: str) -> None:
+        """A vocabulary is loaded the first time a token limit needs it, once, in a thread
+        (the loop serves other calls meanwhile; calls arriving during the load wait for the
+        same load): a gateway whose plans set no token limit never loads one."""
+        if limits.estimator_loaded(model):
+            return
+        encoding = limits.encoding_for(model)
+        loading = self._loading.get(encoding)
+        if loading is None:
+            loading = asyncio.ensure_future(asyncio.to_thread(limits.estimator_for, model))
+            self._loading[encoding] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(encoding, None))
+        await asyncio.shield(loading)
 
 
 class EngineReservation:
@@ -113,8 +126,3 @@ def spent(usage: Usage, status: int) -> Usage | None:
     if status >= 400:
         return Usage()
     return None
-
-
-def _load_vocabularies() -> None:
-    for model in WARM_MODELS:
-        limits.estimator_for(model)

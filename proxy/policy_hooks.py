@@ -19,6 +19,7 @@ import importlib
 from typing import Any, Protocol, cast
 
 from proxy.config import ProxyConfig
+from proxy.contract import DeploymentSnapshot, KeySnapshot, SubscriptionGrant
 from proxy.limits.estimate import estimate_call
 from proxy.limits.model import CallIdentity, TokenEstimate, Usage
 
@@ -85,6 +86,25 @@ class Limiter(Protocol):
     async def close(self) -> None: ...
 
     async def admit(self, request: AdmissionRequest) -> Reservation: ...
+
+
+def skips_unlimited_calls(limiter: Limiter) -> bool:
+    """Whether the limiter declares (`only_limited_calls = True`) that a call whose snapshots
+    set no limit is always admitted with nothing reserved: the gateway then does not call it,
+    nor build the call's identity, for such a call."""
+    return getattr(limiter, "only_limited_calls", False) is True
+
+
+def sets_limits(
+    deployment: DeploymentSnapshot, key: KeySnapshot, grant: SubscriptionGrant | None
+) -> bool:
+    """Whether any level the engine checks (plan, application tier, API backend per key type)
+    sets limits for this call: the same snapshot fields CallIdentity.from_snapshots reads."""
+    return (
+        (grant is not None and grant.limits is not None)
+        or key.application_limits is not None
+        or (bool(deployment.backend_limits) and key.key_type in deployment.backend_limits)
+    )
 
 
 class NothingReserved:

@@ -1,6 +1,8 @@
-"""Which request ids a response carries, and which the usage event stores.
+"""Request ids: the gateway's own, and which ids a response carries and the usage event stores.
 
-The gateway's own id (a fresh uuid per call) is the usage event's `request_id`, its
+The gateway's own id is 32 lowercase hex characters like `uuid4().hex`: 64 random bits drawn
+once per process (again in a forked child) and a 64-bit counter, unique across processes and
+restarts without a `getrandom` call per request. It is the usage event's `request_id`, its
 idempotency key, always: a client reusing its ids can never make usage disappear. A caller's
 valid `x-request-id` is echoed back as `x-request-id` and stored as `client_request_id`; the
 gateway's id then travels as `x-gateway-request-id`. Without one, `x-request-id` is the
@@ -9,12 +11,34 @@ gateway's id.
 
 from __future__ import annotations
 
+import itertools
+import os
+
 from proxy.asgi import Headers
 from proxy.headers import valid_request_id
 from proxy.record import CallRecord
 
 REQUEST_ID = b"x-request-id"
 GATEWAY_REQUEST_ID = b"x-gateway-request-id"
+
+
+class _Ids:
+    __slots__ = ("counter", "prefix")
+
+    def __init__(self) -> None:
+        self.reseed()
+
+    def reseed(self) -> None:
+        self.prefix = os.urandom(8).hex()
+        self.counter = itertools.count()
+
+
+_ids = _Ids()
+os.register_at_fork(after_in_child=_ids.reseed)
+
+
+def new_request_id() -> str:
+    return f"{_ids.prefix}{next(_ids.counter):016x}"
 
 
 def response_ids(record: CallRecord, raw_headers: Headers) -> Headers:

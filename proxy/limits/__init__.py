@@ -10,8 +10,10 @@ from proxy.limits.estimate import (
     BpeEstimator,
     ByteEstimator,
     Estimator,
+    encoding_for,
     estimate_request,
     estimator_for,
+    estimator_loaded,
 )
 from proxy.limits.limiter import Limiter
 from proxy.limits.model import CallIdentity, Counter, Dimension, Level, TokenEstimate, Usage
@@ -34,6 +36,8 @@ __all__ = [
     "Usage",
     "code_for",
     "estimate_request",
+    "encoding_for",
     "estimator_for",
+    "estimator_loaded",
     "openai_duration",
 ]

@@ -94,21 +94,30 @@ class Decision:
 
     def headers(self) -> list[tuple[str, str]]:
         """x-ratelimit-* for the tightest request and token counters; retry-after on 429."""
-        out: list[tuple[str, str]] = []
-        for kind, tokens in (("requests", False), ("tokens", True)):
+        return [(name.decode(), value.decode()) for name, value in self.raw_headers()]
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The same headers, encoded for an ASGI response (names encoded once, at import)."""
+        out: list[tuple[bytes, bytes]] = []
+        for tokens, (limit_name, remaining_name, reset_name) in _HEADER_NAMES:
             figure = self.figure(tokens)
             if figure is None:
                 continue
-            out.append((f"x-ratelimit-limit-{kind}", str(figure.limit)))
-            out.append((f"x-ratelimit-remaining-{kind}", str(figure.remaining)))
-            out.append((f"x-ratelimit-reset-{kind}", openai_duration(figure.reset_seconds)))
+            out.append((limit_name, b"%d" % figure.limit))
+            out.append((remaining_name, b"%d" % figure.remaining))
+            out.append((reset_name, openai_duration(figure.reset_seconds).encode()))
         if self.retry_after is not None:
-            out.append(("retry-after", str(self.retry_after)))
+            out.append((b"retry-after", b"%d" % self.retry_after))
         return out
 
-    def raw_headers(self) -> list[tuple[bytes, bytes]]:
-        """The same headers, encoded for an ASGI response."""
-        return [(name.encode(), value.encode()) for name, value in self.headers()]
+
+_HEADER_NAMES = tuple(
+    (
+        tokens,
+        tuple(f"x-ratelimit-{part}-{kind}".encode() for part in ("limit", "remaining", "reset")),
+    )
+    for kind, tokens in (("requests", False), ("tokens", True))
+)
 
 
 UNLIMITED = Decision(admitted=True)  # shared by every call with no limits: never mutated

@@ -10,6 +10,7 @@ toktok a conservative bytes/3 estimator stands in.
 from __future__ import annotations
 
 import math
+import sys
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -49,13 +50,15 @@ class BpeEstimator:
     def __init__(self, encoding: str) -> None:
         import toktok
 
-        self._batch_count = toktok.batch_count
+        self._truncate = toktok.truncate
         self.name = encoding
-        self._batch_count([""], encoding, threads=1)  # load the vocabulary now, not mid-call
+        self.count("")  # load the vocabulary now, not mid-call
 
     def count(self, text: str) -> int:
-        counts: list[int] = self._batch_count([text], self.name, threads=1)
-        return counts[0]
+        # `truncate` with no limit counts on the calling thread: `batch_count` asks for the
+        # CPU count on every call (cgroup files opened and read), 30 times the count itself.
+        total: int = self._truncate(text, sys.maxsize, self.name)[1]
+        return total
 
 
 class ByteEstimator:
@@ -75,12 +78,26 @@ def _estimator(encoding: str) -> Estimator:
         return ByteEstimator()
 
 
-def estimator_for(model: str) -> Estimator:
+def encoding_for(model: str) -> str:
     """The encoding of an OpenAI model, else cl100k as the approximation for other vendors."""
     lowered = model.lower().rsplit("/", 1)[-1]
-    if lowered.startswith(O200K_PREFIXES):
-        return _estimator("o200k_base")
-    return _estimator("cl100k_base")
+    return "o200k_base" if lowered.startswith(O200K_PREFIXES) else "cl100k_base"
+
+
+_loaded: set[str] = set()
+
+
+def estimator_for(model: str) -> Estimator:
+    """The model's estimator; the first call for an encoding loads its vocabulary (0.1–0.4 s,
+    tens of MB), so the limiter makes that call in a thread (`estimator_loaded`)."""
+    encoding = encoding_for(model)
+    estimator = _estimator(encoding)
+    _loaded.add(encoding)
+    return estimator
+
+
+def estimator_loaded(model: str) -> bool:
+    return encoding_for(model) in _loaded
 
 
 def estimate_request(
