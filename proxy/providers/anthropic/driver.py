@@ -21,9 +21,9 @@ from proxy.providers.base import UpstreamRequest, Usage
 from proxy.providers.common.chat import ChatRequest
 from proxy.providers.common.errors import UpstreamError
 from proxy.providers.common.result import ChatResult
-from proxy.providers.common.sse import event_json
 from proxy.providers.common.translating import TranslatingDriver
 from proxy.providers.common.upstream import forwarded_headers, join_url, json_headers
+from proxy.sse import event_json
 
 API_VERSION = "2023-06-01"
 MESSAGES_PATH = "/v1/messages"

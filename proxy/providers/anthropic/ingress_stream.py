@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from proxy.providers.common.sse import frame, iter_events, json_object, parse_event
+from proxy.sse import frame, iter_events, json_object, parse_event
 
 STOP_REASONS = {
     "stop": "end_turn",

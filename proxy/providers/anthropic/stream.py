@@ -13,7 +13,7 @@ from proxy.providers.common.result import (
     StreamStep,
     ToolCallDelta,
 )
-from proxy.providers.common.sse import SseEvent, json_object
+from proxy.sse import SseEvent, json_object
 
 
 class AnthropicStreamReader:

@@ -17,9 +17,9 @@ from proxy.providers.cohere.stream import CohereStreamReader
 from proxy.providers.common.chat import ChatRequest
 from proxy.providers.common.errors import UpstreamError
 from proxy.providers.common.result import ChatResult
-from proxy.providers.common.sse import event_json
 from proxy.providers.common.translating import TranslatingDriver
 from proxy.providers.common.upstream import forwarded_headers, join_url, json_headers
+from proxy.sse import event_json
 
 CHAT_PATH = "/v2/chat"
 

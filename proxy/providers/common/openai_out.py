@@ -8,7 +8,7 @@ import orjson
 
 from proxy.providers.base import Usage
 from proxy.providers.common.result import ChatResult, Choice, ChunkDelta, ToolCallDelta
-from proxy.providers.common.sse import DONE, frame
+from proxy.sse import DONE, frame
 
 
 def usage_object(usage: Usage) -> dict[str, int]:

@@ -23,8 +23,8 @@ from proxy.providers.common.chat import ChatRequest, parse_chat_request
 from proxy.providers.common.errors import TranslationError, UpstreamError
 from proxy.providers.common.openai_out import ChunkEncoder, completion_body
 from proxy.providers.common.result import ChatResult, StreamStep
-from proxy.providers.common.sse import SseEvent, parse_event
 from proxy.providers.common.upstream import settings_of
+from proxy.sse import SseEvent, parse_event
 
 CHAT_COMPLETIONS = "/chat/completions"
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from proxy.credentials import place_credential
 from proxy.jsonbody import loads_or_none
 from proxy.providers.base import Call, Translated, UpstreamRequest, Usage
-from proxy.providers.common.sse import event_json
 from proxy.providers.common.upstream import forwarded_headers
 from proxy.providers.common.usage_paths import UsagePaths
+from proxy.sse import event_json
 
 
 class CustomDriver:

@@ -17,7 +17,6 @@ from proxy.providers.base import UpstreamRequest, Usage
 from proxy.providers.common.chat import ChatRequest
 from proxy.providers.common.errors import TranslationError, UpstreamError
 from proxy.providers.common.result import ChatResult
-from proxy.providers.common.sse import event_json
 from proxy.providers.common.translating import TranslatingDriver
 from proxy.providers.common.upstream import (
     forwarded_headers,
@@ -32,6 +31,7 @@ from proxy.providers.gemini.response import (
     gemini_usage,
 )
 from proxy.providers.gemini.stream import GeminiStreamReader
+from proxy.sse import event_json
 
 API_VERSION = "v1beta"
 _MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -12,8 +12,8 @@ from proxy.providers.common.result import (
     StreamStep,
     ToolCallDelta,
 )
-from proxy.providers.common.sse import SseEvent, json_object
 from proxy.providers.gemini.response import finish_reason, gemini_usage, tool_call
+from proxy.sse import SseEvent, json_object
 
 
 class GeminiStreamReader:

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from proxy.errors import GatewayError
-from proxy.providers.common.sse import iter_events, parse_event
 from proxy.providers.common.upstream import join_url, without_query_params
 from proxy.providers.registry import driver_class
+from proxy.sse import iter_events, parse_event
 from tests.proxy.providers.golden import FIXTURES, make_call, run_stream, sse_view
 
 STREAM = {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "stream": True}
