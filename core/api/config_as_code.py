@@ -82,7 +82,6 @@ class ConfigExportView(TenantView):
         # YAML is written by hand below; let DRF's JSON-only negotiation accept the request.
         return super().perform_content_negotiation(request, force=True)
 
-    # The document's shape is the TenantDocRequest component (what diff and apply take).
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, tenant_slug: str):
         doc = cac.export_tenant(self.tenant)
@@ -99,8 +98,9 @@ class ConfigChangeView(TenantView):
     apply = False
 
     # The schema names the JSON form (generated clients send JSON); the same document as YAML
-    # (application/yaml, text/yaml) is accepted too, as docs/config-as-code.md says.
-    @extend_schema(request={"application/json": cac.TenantDoc}, responses=ChangeSetSerializer)
+    # (application/yaml, text/yaml) is accepted too, as docs/config-as-code.md says. Its shape
+    # is the pydantic models', which OpenAPI 3.0 cannot express (const, null types).
+    @extend_schema(request={"application/json": OpenApiTypes.OBJECT}, responses=ChangeSetSerializer)
     def post(self, request, tenant_slug: str):
         doc = _document(request)
         run = cac.apply_document if self.apply else cac.plan_document
