@@ -1,6 +1,7 @@
 """Proxy overhead as ratios to a bare relay, measured in one run: `make bench`.
 
     .venv/bin/python bench/proxy_overhead.py [--duration 3] [--reps 3] [--proxy-tree DIR]
+        [--metrics]
 
 Starts bench/fast_upstream.py, bench/bare_relay.py (the reference) and one proxy worker
 (`python -m proxy`, uvloop + httptools) with auth and metering on: real keys looked up and
@@ -10,8 +11,9 @@ and token limits too high to refuse (every call admitted, reserved and settled).
 the proxy share core 0 (only one is loaded at a time); the upstream and the load generator run
 on the other core. CPU per call is the stable figure: the loaded process's user+sys time over a
 16-connection closed loop, median of --reps alternated runs. `--proxy-tree` runs the proxy
-from another checkout (e.g. a worktree of main) against the same relay. Prints one markdown
-table; nothing here is a test.
+from another checkout (e.g. a worktree of main) against the same relay; `--metrics` runs it
+with Prometheus metrics on (PROXY_METRICS_PORT). Prints one markdown table; nothing here is a
+test.
 """
 
 from __future__ import annotations
@@ -374,6 +376,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=3.0)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--no-access-log", action="store_true")
+    parser.add_argument(
+        "--metrics", action="store_true", help="run the proxy with Prometheus metrics on"
+    )
     parser.add_argument("--proxy-tree", type=Path, default=REPO, help="run this checkout's proxy")
     options = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
@@ -387,6 +392,7 @@ def main() -> None:
             "ALLOW_HTTP_UPSTREAMS": "true",
             "TOLLGATE_DATA_DIR": data_dir,
             "PROXY_ACCESS_LOG": "false" if options.no_access_log else "true",
+            "PROXY_METRICS_PORT": str(free_port()) if options.metrics else "0",
             "REDIS_URL": redis_url,
         }
         upstream_url = f"http://127.0.0.1:{upstream_port}/v1"

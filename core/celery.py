@@ -5,7 +5,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import setup_logging, worker_ready
+from celery.signals import setup_logging, task_postrun, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 
@@ -27,6 +27,15 @@ def _start_registry_sync(**_: Any) -> None:
     """The registry sync runs beside Celery in the worker's main process, not as a beat task:
     after a Redis restart the broker connection comes back only after a growing delay, and a
     lost registry must be republished within seconds."""
+    from core.metrics.worker import serve
     from core.registry.sync import start_thread
 
     start_thread()
+    serve()
+
+
+@task_postrun.connect
+def _count_task(**kwargs: Any) -> None:
+    from core.metrics.worker import count_task
+
+    count_task(**kwargs)

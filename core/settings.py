@@ -126,6 +126,12 @@ REDIS_CLIENT_OPTIONS = {
     "health_check_interval": 30,
 }
 
+# Prometheus: the web's /metrics answers only this bearer token (unset: 404); the worker
+# serves its metrics on this port (0: off). docs/operations.md, Metrics.
+METRICS_TOKEN = envstr("TOLLGATE_METRICS_TOKEN", "")
+WORKER_METRICS_PORT = envint("WORKER_METRICS_PORT", 0)
+WORKER_METRICS_HOST = envstr("WORKER_METRICS_HOST", "127.0.0.1")
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{TOLLGATE_REDIS_PREFIX}:celery:",

@@ -11,7 +11,7 @@ import contextlib
 import gc
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import orjson
@@ -23,11 +23,16 @@ from proxy.crypto import KeyRing
 from proxy.forward import Forwarder
 from proxy.gateway import Gateway
 from proxy.jsonlog import ensure_logging
+from proxy.metrics import ProxyMetrics, open_metrics
 from proxy.policy_hooks import Limiter, load_limiter
+from proxy.production import InsecureSettings
 from proxy.registry import Registry, RegistryStore, open_store
 from proxy.request_ids import new_request_id
 from proxy.upstream import open_session
 from proxy.usage import UsageSink, open_sink
+
+if TYPE_CHECKING:
+    from proxy.tracing import CallTracer
 
 log = logging.getLogger("proxy")
 SHUTDOWN_GRACE = 5.0  # seconds for cancelled calls to write their last event and usage
@@ -43,6 +48,8 @@ class Resources:
     gateway: Gateway
     session: aiohttp.ClientSession
     access_log: AccessLog | None
+    metrics: ProxyMetrics | None
+    tracer: CallTracer | None
 
     @classmethod
     async def open(cls, config: ProxyConfig) -> Resources:
@@ -52,13 +59,22 @@ class Resources:
         limiter = load_limiter(config)
         session = open_session(config)
         access_log = AccessLog() if config.access_log else None
-        gateway = Gateway(config, registry, Forwarder(session), sink, limiter, access_log)
+        metrics = open_metrics(config, registry, sink)
+        tracer = _open_tracer() if config.tracing else None
+        observer = metrics.calls if metrics is not None else None
+        gateway = Gateway(
+            config, registry, Forwarder(session), sink, limiter, access_log, observer, tracer
+        )
         await store.start()
         await sink.start()
         await limiter.start()
         if access_log is not None:
             await access_log.start()
-        return cls(config, registry, store, sink, limiter, gateway, session, access_log)
+        if metrics is not None:
+            await metrics.start()
+        return cls(
+            config, registry, store, sink, limiter, gateway, session, access_log, metrics, tracer
+        )
 
     async def close(self) -> None:
         await self.store.close()
@@ -67,6 +83,16 @@ class Resources:
         await self.session.close()
         if self.access_log is not None:
             await self.access_log.close()
+        if self.metrics is not None:
+            await self.metrics.close()
+        if self.tracer is not None:
+            self.tracer.close()
+
+
+def _open_tracer() -> CallTracer:
+    from proxy.tracing import open_tracer
+
+    return open_tracer()
 
 
 class ProxyApp:
@@ -140,7 +166,12 @@ class ProxyApp:
                 try:
                     config = ProxyConfig.from_env()
                     ensure_logging(config.log_level)
+                    config.refuse_insecure_secrets()
                     self._resources = await Resources.open(config)
+                except InsecureSettings as exc:
+                    log.error(str(exc), extra={"event": "insecure_settings"})
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
                 except Exception as exc:
                     log.exception("proxy startup failed", extra={"event": "startup_failed"})
                     await send({"type": "lifespan.startup.failed", "message": repr(exc)})

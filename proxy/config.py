@@ -9,8 +9,8 @@ from pathlib import Path
 
 from proxy.contract import DEFAULT_REDIS_PREFIX, RedisNames
 from proxy.env import Env
+from proxy.production import DEV_SECRET_KEY, check_secrets
 
-DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 REPO_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -51,6 +51,27 @@ class ProxyConfig:
     host: str
     port: int
     workers: int
+    # Development secrets are allowed only in DEBUG or the demo (proxy/production.py).
+    debug: bool = False
+    demo: bool = False
+    derive_keys_from_secret: bool = False
+    # Prometheus metrics on their own port (0: off) and OpenTelemetry traces (off).
+    metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"
+    metrics_interval: float = 5.0
+    tracing: bool = False
+
+    def refuse_insecure_secrets(self) -> None:
+        """Raise InsecureSettings in production (not DEBUG, not the demo) on development
+        secrets: the same rule as the web tier's."""
+        check_secrets(
+            debug=self.debug,
+            demo=self.demo,
+            secret_key=self.secret_key,
+            fernet_keys=list(self.fernet_keys),
+            key_pepper=self.key_pepper,
+            derive_from_secret=self.derive_keys_from_secret,
+        )
 
     @property
     def embedded(self) -> bool:
@@ -69,8 +90,9 @@ class ProxyConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ProxyConfig:
         env = Env(os.environ if environ is None else environ)
-        secret_key = env.str("SECRET_KEY", DEFAULT_SECRET_KEY)
+        secret_key = env.str("SECRET_KEY", DEV_SECRET_KEY)
         data_dir = Path(env.str("TOLLGATE_DATA_DIR", str(REPO_DIR / "var")))
+        debug, demo = env.bool("DEBUG", False), env.bool("TOLLGATE_DEMO", False)
         return cls(
             database_url=env.str("DATABASE_URL"),
             redis_url=env.str("REDIS_URL"),
@@ -107,4 +129,11 @@ class ProxyConfig:
             host=env.str("PROXY_HOST", "127.0.0.1"),
             port=env.int("PROXY_PORT", 8080),
             workers=env.int("PROXY_WORKERS", 1),
+            debug=debug,
+            demo=demo,
+            derive_keys_from_secret=env.bool("TOLLGATE_DERIVE_KEYS_FROM_SECRET_KEY", debug or demo),
+            metrics_port=env.int("PROXY_METRICS_PORT", 0),
+            metrics_host=env.str("PROXY_METRICS_HOST", "127.0.0.1"),
+            metrics_interval=env.float("PROXY_METRICS_INTERVAL", 5.0),
+            tracing=env.bool("PROXY_TRACING", False),
         )

@@ -92,6 +92,7 @@ class Forwarder:
     ) -> None:
         sent_at = time.perf_counter()
         response = await self._open(request)
+        record.upstream_ttfb_ms = (time.perf_counter() - sent_at) * 1000
         try:
             if RESPONSE_HEADERS[type(driver)]:  # e.g. custom vendors metered from headers
                 cast(ReadsResponseHeaders, driver).on_response_headers(response.headers)

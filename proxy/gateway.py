@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from proxy.accesslog import AccessLog
 from proxy.asgi import (
@@ -40,6 +40,10 @@ from proxy.request_ids import new_request_id, response_ids
 from proxy.routing import resolve
 from proxy.usage import UsageEvent, UsageSink, utc_now_iso
 
+if TYPE_CHECKING:  # loaded only when metrics or tracing are on
+    from proxy.metrics import CallObserver
+    from proxy.tracing import CallTracer
+
 log = logging.getLogger("proxy")
 
 
@@ -52,6 +56,8 @@ class Gateway:
         sink: UsageSink,
         limiter: Limiter,
         access_log: AccessLog | None,
+        observer: CallObserver | None = None,
+        tracer: CallTracer | None = None,
     ) -> None:
         self._config = config
         self._registry = registry
@@ -60,10 +66,14 @@ class Gateway:
         self._limiter = limiter
         self._skips_unlimited = skips_unlimited_calls(limiter)
         self._access_log = access_log
+        self._observer = observer
+        self._tracer = tracer
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = CallRecord(new_request_id(), time.perf_counter(), scope["method"], scope["path"])
         id_headers = response_ids(record, scope["headers"])
+        if self._tracer is not None:
+            self._tracer.start(record, scope)
         try:
             await self._serve(scope, receive, send, record, id_headers)
         except GatewayError as error:
@@ -140,6 +150,8 @@ class Gateway:
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
         upstream_request = driver.build_request()
+        if self._tracer is not None:
+            self._tracer.inject(record, upstream_request.headers)
         reservation: Reservation = NOTHING_RESERVED
         if not self._skips_unlimited or sets_limits(snapshot, key, grant):
             identity = CallIdentity.from_snapshots(snapshot, key, grant)
@@ -166,6 +178,10 @@ class Gateway:
         self._sink.emit(event)
         if self._access_log is not None:
             self._access_log.write(record, event)
+        if self._observer is not None:
+            self._observer.observe(record, event)
+        if self._tracer is not None:
+            self._tracer.finish(record, event)
 
 
 async def _settle(reservation: Reservation, record: CallRecord) -> None:

@@ -29,3 +29,5 @@ class CallRecord:
     quota_exceeded: bool = False
     response_started: bool = False
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits
+    upstream_ttfb_ms: float | None = None  # from sending upstream to its response headers
+    span: object | None = None  # the call's trace span, when tracing is on

@@ -233,9 +233,8 @@ class DatabaseStore:
 @cache
 def get_store() -> RegistryStore:
     if settings.REDIS_URL:
-        # Bounded waits: a web request publishing while Redis hangs must not hang with it.
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=5
-        )
+        # Bounded waits (REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT): a web request publishing
+        # while Redis hangs fails and leaves its change in the outbox instead of hanging.
+        client = redis.Redis.from_url(settings.REDIS_URL, **settings.REDIS_CLIENT_OPTIONS)
         return RedisStore(client, RedisNames(settings.TOLLGATE_REDIS_PREFIX))
     return DatabaseStore()

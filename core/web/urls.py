@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.web import accounts, invitations, tokens, views
+from core.web import accounts, invitations, metrics, tokens, views
 from core.web.signin import SignInView
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("tenant/switch/", views.switch_tenant_view, name="switch-tenant"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("publisher/", include("publisher.urls")),
     path("devportal/", include("devportal.urls")),
 ]

@@ -17,6 +17,7 @@ print(
 SECRET_KEY={secrets.token_urlsafe(50)}
 TOLLGATE_FERNET_KEYS={fernet_key()}
 TOLLGATE_KEY_PEPPER={secrets.token_urlsafe(50)}
+TOLLGATE_METRICS_TOKEN={secrets.token_urlsafe(32)}
 """,
     end="",
 )

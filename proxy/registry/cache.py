@@ -50,6 +50,7 @@ class Registry:
         # absent key is then "unknown yet", refused as unavailable and not remembered.
         self.stale = False
         self.version = 0  # the highest registry version applied (reported on /readyz)
+        self.generation: bytes | None = None  # the control plane's complete publish loaded
 
     def applied(self, version: int) -> None:
         """Record that every change up to `version` is applied; versions never go back."""

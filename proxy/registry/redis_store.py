@@ -137,6 +137,7 @@ class RedisRegistryStore:
         by_key = {_text(field): body for field, body in entries.items()}
         registry.replace_deployments({k: v for k, v in by_key.items() if registry.serves(k)})
         self._generation = generation
+        registry.generation = _bytes(generation)
         registry.stale = False
         registry.applied(version)
         log.info(

@@ -11,6 +11,11 @@ __all__ = ["UsageEvent", "UsageSink", "open_sink", "utc_now_iso"]
 
 
 class UsageSink(Protocol):
+    dropped: int  # events dropped because the buffer was full, since start
+
+    @property
+    def buffered(self) -> int: ...
+
     def emit(self, event: UsageEvent) -> None: ...
 
     async def start(self) -> None: ...

@@ -89,7 +89,24 @@ def test_redis_appends_and_postgres_and_redis_keep_volumes(compose, services):
     assert command[command.index("--appendonly") + 1] == "yes"
     assert services["postgres"]["volumes"] == ["pgdata:/var/lib/postgresql/data"]
     assert services["redis"]["volumes"] == ["redisdata:/data"]
-    assert set(compose["volumes"]) == {"pgdata", "redisdata"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "promdata"}
+
+
+def test_prometheus_is_an_opt_in_profile_scraping_ports_no_caller_reaches(compose, services):
+    prometheus = services["prometheus"]
+    assert prometheus["profiles"] == ["metrics"]
+    env = services["proxy"]["environment"]
+    assert env["PROXY_METRICS_PORT"] == "${PROXY_METRICS_PORT:-9108}"
+    assert "ports" not in services["worker"]
+    mount = prometheus["volumes"][0].split(":")[0]
+    jobs = {job["job_name"]: job for job in yaml.safe_load((ROOT / mount).read_text())[
+        "scrape_configs"]}  # fmt: skip
+    assert jobs["tollgate-proxy"]["dns_sd_configs"][0] == {
+        "names": ["proxy"], "type": "A", "port": 9108, "refresh_interval": "15s"}  # fmt: skip
+    assert jobs["tollgate-worker"]["dns_sd_configs"][0]["port"] == 9109
+    token = jobs["tollgate-web"]["authorization"]["credentials_file"]
+    assert token == "/run/secrets/metrics_token" and prometheus["secrets"] == ["metrics_token"]
+    assert compose["secrets"]["metrics_token"] == {"environment": "TOLLGATE_METRICS_TOKEN"}
 
 
 def test_secrets_come_from_env_and_are_required(services):

@@ -166,3 +166,18 @@ def test_config_and_secrets_make_a_production_shape_that_check_deploy_accepts(re
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_proxy_and_worker_pods_are_scraped_on_ports_no_service_routes(rendered):
+    config = find(rendered, "ConfigMap", "tollgate-config")["data"]
+    for name, port in (("proxy", 9108), ("worker", 9109)):
+        template = find(rendered, "Deployment", f"tollgate-{name}")["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/port"] == str(port)
+        [container] = template["spec"]["containers"]
+        assert {"name": "metrics", "containerPort": port} in container["ports"]
+        assert config[f"{name.upper()}_METRICS_PORT"] == str(port)
+    services = [d for d in rendered if d["kind"] == "Service"]
+    routed = {p.get("targetPort", p["port"]) for s in services for p in s["spec"]["ports"]}
+    assert not routed & {9108, 9109, "metrics"}

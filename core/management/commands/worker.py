@@ -49,7 +49,10 @@ class Command(BaseCommand):
     ) -> None:
         if probe:
             self._probe(max_age)
+        from core.metrics.worker import prepare_shared_dir, serve
+
         if settings.REDIS_URL:
+            prepare_shared_dir()  # before Celery forks its pool
             argv = [
                 sys.executable,
                 "-m",
@@ -65,6 +68,7 @@ class Command(BaseCommand):
             if not without_beat:
                 argv += ["-B", "-s", str(settings.DATA_DIR / "celerybeat-schedule")]
             os.execv(sys.executable, argv)
+        serve()
         self._embedded_loop()
 
     def _probe(self, max_age: float) -> None:
@@ -100,7 +104,12 @@ class Command(BaseCommand):
             time.sleep(0.5)
 
     def _run(self, task) -> None:
+        from core.metrics.tasks import task_counters
+
         try:
             task()
         except Exception:  # keep the loop alive; the next round retries
             log.exception("periodic task failed", extra={"event": "task_failed", "task": task.name})
+            task_counters().count(task.name, failed=True)
+        else:
+            task_counters().count(task.name, failed=False)
