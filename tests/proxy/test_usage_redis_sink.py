@@ -24,7 +24,7 @@ def test_a_batch_becomes_one_stream_entry_per_event_in_order(fresh_redis, tmp_pa
             "TOLLGATE_DATA_DIR": str(tmp_path),
         }
     )
-    odd = "line one\nline two \u00e9\u4e2d \\n \"quoted\""  # newlines and escapes inside a value
+    odd = 'line one\nline two \u00e9\u4e2d \\n "quoted"'  # newlines and escapes inside a value
     emitted = [event(number) for number in range(1200)] + [event(1200, model=odd)]
 
     async def write_all() -> None:
