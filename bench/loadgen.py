@@ -90,7 +90,7 @@ async def closed_loop(
             if now >= warm_until:
                 latencies.append(total)
                 firsts.append(first)
-        connection.writer.close()
+        connection.close()
 
     await asyncio.gather(*(worker() for _ in range(conns)))
     return Result(label, len(latencies), seconds, latencies, firsts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 
 from tests.proxy.support import eventually, make_deployment, make_key, start_proxy
+from tests.proxy.test_proxy_drain import stream_while_stopping
 from tests.proxy.test_proxy_forwarding import chat
 
 PREFIX = 16  # hex characters of a request id drawn once per process
@@ -48,3 +49,20 @@ def test_two_workers_serve_meter_and_see_a_revocation(proxy_logs, mock, registry
         assert len(refused) == 2
     finally:
         proxy.stop()
+
+
+def test_sigterm_drains_the_workers_streams(proxy_logs, mock, registry):
+    proxy = start_proxy(
+        proxy_logs, args=("--workers", "2"), REDIS_URL=registry.url, PROXY_DRAIN_TIMEOUT="20"
+    )
+    try:
+        deployment = make_deployment(mock.url)
+        registry.put_deployment(deployment)
+        key, snapshot = make_key(subscriptions={deployment.api_id: "ACTIVE"})
+        registry.put_key(snapshot)
+        url = f"{proxy.url}/{deployment.route}/chat/completions"
+        eventually(lambda: every_worker_answers(url, key, 200), timeout=30)
+        _, body = stream_while_stopping(proxy, deployment, key, "0.2")
+    finally:
+        proxy.stop()
+    assert body.rstrip().endswith("data: [DONE]")
