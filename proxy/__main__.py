@@ -1,5 +1,10 @@
 """`python -m proxy [--host H] [--port P] [--workers N]`: the proxy under uvicorn.
 
+`--workers N` runs N processes under uvicorn's supervisor on one listening socket (the kernel
+hands each new connection to one of them; a worker that dies is replaced; SIGTERM drains every
+worker). Each process opens its own upstream session, registry cache, usage buffer, spool
+claims and limit leases in its lifespan: nothing is shared but Redis (or the database).
+
 uvloop + httptools (with header and body read timeouts, proxy/server.py), a keep-alive idle
 timeout and a cap on concurrent connections and requests per process (beyond it uvicorn answers
 503 at once), no uvicorn access log (the proxy writes its own line per call); uvicorn's
@@ -10,11 +15,12 @@ PROXY_PORT / PROXY_WORKERS / LOG_LEVEL.
 from __future__ import annotations
 
 import argparse
+import logging
 
 import uvicorn
 
 from proxy.config import ProxyConfig
-from proxy.jsonlog import logging_config
+from proxy.jsonlog import ensure_logging, logging_config
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,6 +31,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=config.workers)
     parser.add_argument("--log-level", default=config.log_level.lower())
     args = parser.parse_args(argv)
+    if args.workers > 1 and config.embedded:
+        ensure_logging(config.log_level)
+        logging.getLogger("proxy").warning(
+            "rate limits are counted per worker process without REDIS_URL",
+            extra={"event": "workers_without_redis", "workers": args.workers},
+        )
     uvicorn.run(
         "proxy.app:app",
         host=args.host,

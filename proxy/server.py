@@ -6,6 +6,10 @@ for ever. Here a request must complete its headers within PROXY_HEADER_TIMEOUT o
 byte (or of the connection opening), and its body may pause at most PROXY_BODY_TIMEOUT between
 two reads. On expiry the connection gets a 408 `request_timeout` in the gateway's error shape
 when a response is still possible (no response started), then it is closed.
+
+Arming a deadline only records it: a connection keeps at most one timer, never further ahead
+than the shorter timeout, which on firing expires the connection or waits for the deadline's
+rest. A call then costs no timer created or cancelled per phase, and no deadline fires late.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from proxy.errors import REQUEST_TIMEOUT, GatewayError
 
 
 @cache
-def timeouts() -> tuple[float, float]:
-    """(header, body) seconds, read once per process (uvicorn builds a protocol per connection)."""
+def timeouts() -> tuple[float, float, float]:
+    """(header, body, timer step) seconds, read once per process (uvicorn builds a protocol per
+    connection); the step is the shorter timeout that is on."""
     config = ProxyConfig.from_env()
-    return config.header_timeout, config.body_timeout
+    header, body = config.header_timeout, config.body_timeout
+    return header, body, min((t for t in (header, body) if t > 0), default=0.0)
 
 
 @cache
@@ -40,8 +46,9 @@ def timeout_response() -> bytes:
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._header_timeout, self._body_timeout = timeouts()
-        self._deadline: asyncio.TimerHandle | None = None
+        self._header_timeout, self._body_timeout, self._step = timeouts()
+        self._deadline: float | None = None  # loop time; None: nothing to time
+        self._timer: asyncio.TimerHandle | None = None
         self._received_any = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -49,7 +56,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._arm(self._header_timeout)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._deadline = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -73,14 +83,27 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_complete()
 
     def _arm(self, seconds: float) -> None:
-        self._disarm()
-        if seconds > 0:
-            self._deadline = self.loop.call_later(seconds, self._expire)
+        if seconds <= 0:
+            self._deadline = None
+            return
+        now = self.loop.time()
+        self._deadline = now + seconds
+        if self._timer is None:  # a pending one fires within `step`, before this deadline
+            self._timer = self.loop.call_at(now + self._step, self._check)
 
     def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        self._deadline = None  # a pending timer finds nothing to do and is not renewed
+
+    def _check(self) -> None:
+        self._timer = None
+        deadline = self._deadline
+        if deadline is None:
+            return
+        now = self.loop.time()
+        if now < deadline:
+            self._timer = self.loop.call_at(min(deadline, now + self._step), self._check)
+            return
+        self._expire()
 
     def _expire(self) -> None:
         self._deadline = None

@@ -21,6 +21,7 @@ class LimiterConfig:
     retry_seconds: float = 1.0  # how often a degraded limiter probes Redis
     redis_timeout_seconds: float = 0.5  # one counters round trip, before falling back
     key_prefix: str = "tg:rl"
+    exact_token_counts: bool = True  # False: bytes/3 estimates, no vocabulary in memory
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LimiterConfig:
@@ -35,7 +36,14 @@ class LimiterConfig:
             retry_seconds=env.float("TOLLGATE_LIMITS_RETRY_SECONDS", 1.0),
             redis_timeout_seconds=env.float("TOLLGATE_LIMITS_REDIS_TIMEOUT", 0.5),
             key_prefix=env.str("TOLLGATE_LIMITS_KEY_PREFIX", _installation_counters(env)),
+            exact_token_counts=_exact_token_counts(env.str("TOLLGATE_TOKEN_ESTIMATE", "exact")),
         )
+
+
+def _exact_token_counts(value: str) -> bool:
+    if value not in ("exact", "bytes"):
+        raise ValueError(f"TOLLGATE_TOKEN_ESTIMATE must be exact or bytes, not {value!r}")
+    return value == "exact"
 
 
 def _installation_counters(env: Env) -> str:

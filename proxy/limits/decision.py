@@ -81,16 +81,20 @@ class Decision:
 
     def figure(self, tokens: bool) -> Figure | None:
         """The counter of that kind with the least room left, as the headers report it."""
-        best: Figure | None = None
+        return self._tightest()[tokens]
+
+    def _tightest(self) -> tuple[Figure | None, Figure | None]:
+        """(requests, tokens) figures in one pass over the takes."""
+        best: list[Figure | None] = [None, None]
         for take, taken, limit in zip(self._takes, self._taken, self._limits, strict=True):
             counter: Counter = take.counter
-            if counter.dimension.is_tokens is not tokens:
-                continue
+            kind = 1 if counter.dimension.is_tokens else 0
             remaining = max(0, limit - taken.used)
-            if best is None or remaining < best.remaining:
+            current = best[kind]
+            if current is None or remaining < current.remaining:
                 reset = taken.window_start + counter.unit_seconds - self._at
-                best = Figure(limit, remaining, reset)
-        return best
+                best[kind] = Figure(limit, remaining, reset)
+        return best[0], best[1]
 
     def headers(self) -> list[tuple[str, str]]:
         """x-ratelimit-* for the tightest request and token counters; retry-after on 429."""
@@ -99,8 +103,9 @@ class Decision:
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
         """The same headers, encoded for an ASGI response (names encoded once, at import)."""
         out: list[tuple[bytes, bytes]] = []
+        tightest = self._tightest()
         for tokens, (limit_name, remaining_name, reset_name) in _HEADER_NAMES:
-            figure = self.figure(tokens)
+            figure = tightest[tokens]
             if figure is None:
                 continue
             out.append((limit_name, b"%d" % figure.limit))

@@ -4,18 +4,20 @@ OpenAI's encodings are counted exactly with toktok (tiktoken-identical counts, t
 cl100k vocabularies compiled into the wheel: tiktoken itself downloads its files at run time,
 which an offline gateway cannot). Other vendors' tokenizers are not public or not bundled:
 cl100k approximates them, and settlement charges the provider's real count anyway. Without
-toktok a conservative bytes/3 estimator stands in.
+toktok, or with TOLLGATE_TOKEN_ESTIMATE=bytes (no vocabulary in memory: 40-65 MB less per
+process), a conservative bytes/3 estimator stands in.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 import orjson
 
+from proxy.limits.config import LimiterConfig
 from proxy.limits.model import TokenEstimate
 
 PROMPT_FIELDS = (
@@ -70,8 +72,16 @@ class ByteEstimator:
         return math.ceil(len(text.encode("utf-8", "surrogatepass")) / 3)
 
 
+@cache
+def exact_counts() -> bool:
+    """TOLLGATE_TOKEN_ESTIMATE, read once per process."""
+    return LimiterConfig.from_env().exact_token_counts
+
+
 @lru_cache(maxsize=4)
 def _estimator(encoding: str) -> Estimator:
+    if not exact_counts():
+        return ByteEstimator()
     try:
         return BpeEstimator(encoding)
     except ImportError:
@@ -97,7 +107,7 @@ def estimator_for(model: str) -> Estimator:
 
 
 def estimator_loaded(model: str) -> bool:
-    return encoding_for(model) in _loaded
+    return not exact_counts() or encoding_for(model) in _loaded
 
 
 def estimate_request(

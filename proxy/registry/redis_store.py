@@ -39,7 +39,7 @@ def open_redis(url: str, max_connections: int = 64) -> aioredis.Redis:
         socket_keepalive=True,
         health_check_interval=10,
     )
-    return aioredis.Redis(connection_pool=pool)
+    return aioredis.Redis.from_pool(pool)  # closing the client closes its pool
 
 
 def replaces_cache(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
@@ -42,5 +43,26 @@ class UsageEvent:
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(UsageEvent))
 
 
+class _SecondStamp:
+    """The date and time up to the second, formatted once per second rather than per call."""
+
+    __slots__ = ("second", "text")
+
+    def __init__(self) -> None:
+        self.second, self.text = -1, ""
+
+    def at(self, second: int) -> str:
+        if second != self.second:
+            moment = datetime.fromtimestamp(second, UTC)
+            self.second, self.text = second, moment.strftime("%Y-%m-%dT%H:%M:%S")
+        return self.text
+
+
+_stamp = _SecondStamp()
+
+
 def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    """Now as `datetime.now(UTC).isoformat(timespec="microseconds")` writes it."""
+    now = time.time()
+    second = int(now)
+    return f"{_stamp.at(second)}.{int((now - second) * 1_000_000):06d}+00:00"

@@ -363,13 +363,20 @@ def start_mock(log_dir: Path) -> Process:
     return _ready(process, "/_mock/health")
 
 
-def start_proxy(log_dir: Path, *, ready: bool = True, module: str = "proxy", **env: str) -> Process:
-    """A proxy process (`module` runs it: `proxy`, or a test's wrapper of `proxy.__main__`)."""
+def start_proxy(
+    log_dir: Path,
+    *,
+    ready: bool = True,
+    module: str = "proxy",
+    args: tuple[str, ...] = (),
+    **env: str,
+) -> Process:
+    """A proxy process (`module` runs it: `proxy`, or a test's wrapper of `proxy.__main__`;
+    `args` are added to its command line, e.g. `--workers 2`)."""
     port = free_port()
     env.setdefault("PROXY_USAGE_SPOOL_DIR", str(log_dir / f"usage-spool-{port}"))
-    process = Process(
-        ["-m", module, "--port", str(port)], port, base_env(**env), log_dir / f"proxy-{port}.log"
-    )
+    command = ["-m", module, "--port", str(port), *args]
+    process = Process(command, port, base_env(**env), log_dir / f"proxy-{port}.log")
     return _ready(process, "/readyz" if ready else "/healthz")
 
 

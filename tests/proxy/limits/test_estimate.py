@@ -4,8 +4,33 @@ from __future__ import annotations
 
 import pytest
 
-from proxy.limits import ByteEstimator, TokenEstimate, estimate_request, estimator_for
-from proxy.limits.estimate import MEDIA_TOKENS, MESSAGE_OVERHEAD, REPLY_PRIMING
+from proxy.limits import (
+    ByteEstimator,
+    LimiterConfig,
+    TokenEstimate,
+    estimate_request,
+    estimator_for,
+)
+from proxy.limits.estimate import (
+    MEDIA_TOKENS,
+    MESSAGE_OVERHEAD,
+    REPLY_PRIMING,
+    _estimator,
+    estimator_loaded,
+    exact_counts,
+)
+
+
+@pytest.fixture
+def bytes_estimates(monkeypatch):
+    """TOLLGATE_TOKEN_ESTIMATE=bytes for one test; the process's choice is cached, so reset."""
+    monkeypatch.setenv("TOLLGATE_TOKEN_ESTIMATE", "bytes")
+    exact_counts.cache_clear()
+    _estimator.cache_clear()
+    yield
+    monkeypatch.undo()
+    exact_counts.cache_clear()
+    _estimator.cache_clear()
 
 
 def test_openai_models_get_their_encoding_counted_exactly_offline():
@@ -15,6 +40,18 @@ def test_openai_models_get_their_encoding_counted_exactly_offline():
     assert estimator_for("mistral-large").name == "cl100k_base"  # approximation
     assert estimator_for("gpt-4o").count("hello world") == 2
     assert estimator_for("gpt-4").count("The quick brown fox jumps over the lazy dog.") == 10
+
+
+def test_bytes_estimates_need_no_vocabulary(bytes_estimates):
+    assert estimator_loaded("gpt-4o-mini")  # nothing for the limiter to load first
+    assert estimator_for("gpt-4o-mini").name == "bytes/3"
+    assert estimator_for("gpt-4").count("The quick brown fox jumps over the lazy dog.") == 15
+
+
+def test_an_unknown_token_estimate_setting_is_refused(monkeypatch):
+    monkeypatch.setenv("TOLLGATE_TOKEN_ESTIMATE", "approximately")
+    with pytest.raises(ValueError, match="TOLLGATE_TOKEN_ESTIMATE"):
+        LimiterConfig.from_env()
 
 
 def test_byte_estimator_rounds_up():
