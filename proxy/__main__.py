@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 
 import uvicorn
 
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=config.workers)
     parser.add_argument("--log-level", default=config.log_level.lower())
     args = parser.parse_args(argv)
+    # Every worker reads its config from the environment: `--workers` must reach them too
+    # (the metrics service refuses N > 1 without a shared PROMETHEUS_MULTIPROC_DIR).
+    os.environ["PROXY_WORKERS"] = str(args.workers)
     if args.workers > 1 and config.embedded:
         ensure_logging(config.log_level)
         logging.getLogger("proxy").warning(
