@@ -57,6 +57,7 @@ def test_key(request: DeveloperRequest, api_uuid) -> HttpResponse:
                 api=api,
                 user=request.user,
                 key_type=form.cleaned_data["key_type"],
+                current_key=form.cleaned_data["current_key"],
             )
         except TollgateError as exc:
             error = exc.message
