@@ -167,7 +167,9 @@ def charts(report: Report, range_key: str) -> list[Chart]:
             labels,
             [
                 Dataset("Prompt tokens", [p.prompt_tokens for p in points], PURPLE, "bar", "t"),
-                Dataset("Completion tokens", [p.completion_tokens for p in points], GREEN, "bar", "t"),
+                Dataset(
+                    "Completion tokens", [p.completion_tokens for p in points], GREEN, "bar", "t"
+                ),
             ],
         ),
         _grouped("by_api", "By API", "API", report.by_api),

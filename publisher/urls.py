@@ -13,6 +13,7 @@ from publisher.views import (
     plans,
     policies,
     subscriptions,
+    test_console,
     vendors,
 )
 
@@ -27,6 +28,8 @@ api_pages = [
     path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
     path("subscriptions/", subscriptions.subscriptions, name="subscriptions"),
     path("analytics/", analytics.analytics, name="analytics"),
+    path("test/", test_console.console, name="test"),
+    path("test/relay/<path:operation>", test_console.relay_call, name="test-relay"),
 ]
 
 urlpatterns = [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.models import ApiKey, Application, Subscription
 from core.secrets import hash_key
 from core.services import access
-from devportal import relay
+from core.web import relay
 from devportal.catalog import Operation
 
 pytestmark = pytest.mark.django_db

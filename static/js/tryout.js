@@ -190,9 +190,11 @@
   }
 
   async function execute(console_, op) {
-    var key = document.getElementById("tryout-key").value.trim();
-    showKeyMissing(op, !key);
-    if (!key) {
+    // The publisher's console holds no key: the portal adds its internal key server-side.
+    var internal = console_.hasAttribute("data-key-internal");
+    var key = internal ? "" : document.getElementById("tryout-key").value.trim();
+    if (!internal) showKeyMissing(op, !key);
+    if (!key && !internal) {
       announce(console_, "No API key: get a test key first, or paste a key.");
       (document.getElementById("get-test-key") || document.getElementById("tryout-key")).focus();
       return;
@@ -224,7 +226,8 @@
     var started = performance.now();
     var usage = null;
     try {
-      var init = { method: method, headers: { "X-Tryout-Key": key, "X-CSRFToken": csrfToken() } };
+      var init = { method: method, headers: { "X-CSRFToken": csrfToken() } };
+      if (key) init.headers["X-Tryout-Key"] = key;
       if (method !== "GET") { init.body = built[0]; init.headers["Content-Type"] = "application/json"; }
       var response = await fetch(url, init);
       var firstByte = performance.now() - started;
@@ -268,7 +271,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var console_ = document.querySelector("[data-tryout]");
-    if (console_) syncKeyField(console_);
+    if (console_ && !console_.hasAttribute("data-key-internal")) syncKeyField(console_);
   });
 
   document.addEventListener("input", function (event) {
