@@ -123,3 +123,31 @@ def gateway_urls(api: AiApi) -> list[GatewayUrl]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class VersionGroup:
+    """The listed versions of one API (same name and context); `primary` is the default one,
+    else the newest."""
+
+    primary: AiApi
+    versions: tuple[AiApi, ...]
+
+
+def group_versions(apis: list[AiApi]) -> list[VersionGroup]:
+    groups: dict[tuple[str, str], list[AiApi]] = {}
+    for api in apis:
+        groups.setdefault((api.name, api.context), []).append(api)
+    return [VersionGroup(_primary(found), tuple(found)) for found in groups.values()]
+
+
+def _primary(versions: list[AiApi]) -> AiApi:
+    defaults = [api for api in versions if api.is_default_version]
+    return defaults[0] if defaults else max(versions, key=lambda api: api.created_at)
+
+
+def other_versions(api: AiApi) -> list[AiApi]:
+    """The API's listed versions (itself included), oldest first."""
+    return list(
+        visible_apis(api.tenant).filter(name=api.name, context=api.context).order_by("created_at")
+    )

@@ -15,6 +15,7 @@ from publisher.views import (
     subscriptions,
     test_console,
     vendors,
+    versions,
 )
 
 app_name = "publisher"
@@ -30,6 +31,8 @@ api_pages = [
     path("analytics/", analytics.analytics, name="analytics"),
     path("test/", test_console.console, name="test"),
     path("test/relay/<path:operation>", test_console.relay_call, name="test-relay"),
+    path("new-version/", versions.new_version, name="new-version"),
+    path("default-version/", versions.make_default, name="default-version"),
 ]
 
 urlpatterns = [
