@@ -70,7 +70,8 @@ def authorize(deployment: DeploymentSnapshot, key: KeySnapshot) -> SubscriptionG
     and metered.
     """
     if key.console_api_id is not None:
-        return _console_call(deployment, key)
+        _check_console_call(deployment, key)
+        return None
     policy = policy_of(deployment.lifecycle_state)
     if not policy.routes:
         raise GatewayError(ROUTE_NOT_FOUND)  # routed for console keys only
@@ -92,10 +93,9 @@ def authorize(deployment: DeploymentSnapshot, key: KeySnapshot) -> SubscriptionG
     return grant
 
 
-def _console_call(deployment: DeploymentSnapshot, key: KeySnapshot) -> None:
+def _check_console_call(deployment: DeploymentSnapshot, key: KeySnapshot) -> None:
     """A console key calls its own API in any routed or console state, without a plan."""
     if key.console_api_id != deployment.api_id:
         raise GatewayError(NOT_SUBSCRIBED)
     if policy_of(deployment.lifecycle_state).refuses_every_call:
         raise GatewayError(API_BLOCKED)
-    return None
