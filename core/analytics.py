@@ -72,7 +72,7 @@ class UsagePoint:
     start: datetime
     requests: int = 0
     errors: int = 0
-    throttled: int = 0  # answered 429
+    throttled: int = 0  # refused with 429 by the gateway's limits
     quota_exceeded: int = 0  # passed a soft plan quota
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -81,6 +81,7 @@ class UsagePoint:
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
     latency_p99_ms: float | None = None
+    provider_throttled: int = 0  # a provider's own 429, relayed
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class _Sums:
 
 _COUNT_FIELDS = (
     "requests", "errors", "throttled", "quota_exceeded", "prompt_tokens", "completion_tokens",
-    "total_tokens",
+    "total_tokens", "provider_throttled",
 )  # fmt: skip
 
 

@@ -48,7 +48,7 @@ def shell_env_path() -> Path:
 def write_shell_env(info: DemoInfo, *, gateway_url: str, web_url: str) -> Path:
     """`var/demo.env`, for `source var/demo.env`: the demo key and URLs the README uses."""
     values = {
-        "TOLLGATE_KEY": info.production_key,
+        "TOLLGATE_API_KEY": info.production_key,
         "TOLLGATE_GATEWAY": gateway_url,
         "TOLLGATE_WEB": web_url,
     }

@@ -32,7 +32,7 @@ Call the demo API through the gateway:
          "messages": [{{"role": "user", "content": "Say this is a test!"}}]}}'
 
 The key and URLs are in {env_file}: `source {env_file}` in another shell
-exports TOLLGATE_KEY, TOLLGATE_GATEWAY and TOLLGATE_WEB for the README's examples.
+exports TOLLGATE_API_KEY, TOLLGATE_GATEWAY and TOLLGATE_WEB for the README's examples.
 
 Press Ctrl-C to stop everything.
 """

@@ -31,7 +31,7 @@ HOUR = timedelta(hours=1)
 GROUP_FIELDS = ("tenant_id", "api_id", "application_id", "model", "key_type", "environment")
 SUM_FIELDS = (
     "requests", "errors", "throttled", "quota_exceeded", "prompt_tokens", "completion_tokens",
-    "total_tokens", "latency_sum_ms", *LATENCY_BUCKET_FIELDS,
+    "total_tokens", "latency_sum_ms", *LATENCY_BUCKET_FIELDS, "provider_throttled",
 )  # fmt: skip
 
 
@@ -126,7 +126,9 @@ def _minute_rows(start: datetime, end: datetime) -> list[dict]:
     rows = grouped.annotate(
         requests=Count("id"),
         errors=Count("id", filter=Q(status__gte=400)),
-        throttled=Count("id", filter=Q(status=429)),
+        # The gateway's own refusals carry its error code; a provider's 429 is relayed as is.
+        throttled=Count("id", filter=Q(status=429) & ~Q(error_code="")),
+        provider_throttled=Count("id", filter=Q(status=429, error_code="")),
         quota_exceeded=Count("id", filter=Q(quota_exceeded=True)),
         prompt_tokens=Sum("prompt_tokens"),
         completion_tokens=Sum("completion_tokens"),

@@ -85,3 +85,5 @@ class TestKeyForm(forms.Form):
         widget=forms.RadioSelect,
         label="Endpoint",
     )
+    # The key the console already holds (kept for the browser session): reused while live.
+    current_key = forms.CharField(required=False, max_length=200, strip=True)

@@ -4,6 +4,9 @@ The default application is created when missing and subscribed to the API when t
 a subscription and has none yet, with the most restrictive plan the API offers (a test key
 should never open more than an ordinary subscription would). The key's plaintext goes back to
 the console once; only its HMAC is stored.
+
+An application holds one live test key per endpoint type: when the console presents that key
+it is handed back instead of a new one, else the old one is revoked before a new one is made.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from core.errors import Conflict
 from core.models import AiApi, ApiKey, Application, Plan, Subscription
+from core.secrets import hash_key
 from core.services import access
 from devportal.catalog import needs_subscription, takes_subscriptions
 from devportal.portal import Portal
@@ -26,6 +31,7 @@ class TestKey:
     key: ApiKey
     plaintext: str
     new_subscription: Subscription | None
+    reused: bool = False
 
 
 def tryout_plan(api: AiApi) -> Plan | None:
@@ -38,11 +44,27 @@ def tryout_plan(api: AiApi) -> Plan | None:
 
 
 @transaction.atomic
-def issue_test_key(*, portal: Portal, api: AiApi, user, key_type: str) -> TestKey:
+def issue_test_key(
+    *, portal: Portal, api: AiApi, user, key_type: str, current_key: str = ""
+) -> TestKey:
     app = access.default_application(tenant=portal.tenant, owner=user)
     subscription = _ensure_subscription(app, api, user)
+    live = live_test_keys(app, key_type)
+    if current_key and (held := live.filter(digest=hash_key(current_key)).first()):
+        return TestKey(app, held, current_key, subscription, reused=True)
+    for stale in live:
+        access.revoke_key(key=stale, actor=user)
     key, plaintext = access.generate_test_key(app=app, actor=user, key_type=key_type)
     return TestKey(app, key, plaintext, subscription)
+
+
+def live_test_keys(app: Application, key_type: str) -> QuerySet[ApiKey]:
+    return app.keys.filter(
+        is_test_key=True,
+        key_type=key_type,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
 
 
 def _ensure_subscription(app: Application, api: AiApi, user) -> Subscription | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.models import Application, Subscription
 from core.quota import QuotaSource, SubscriptionQuota, subscription_quotas
+from core.web.charts import BLUE, GREEN, PURPLE, RED, Chart, Dataset, plural, time_label
 
 RANGES: dict[str, tuple[str, timedelta]] = {
     "1h": ("Last hour", timedelta(hours=1)),
@@ -26,6 +27,11 @@ RANGES: dict[str, tuple[str, timedelta]] = {
 }
 DEFAULT_RANGE = "24h"
 BUCKETS = {"1h": "minute", "24h": "hour", "7d": "hour", "30d": "day"}
+BUCKET_SPANS = {
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+}
 
 
 @dataclass(frozen=True)
@@ -138,25 +144,47 @@ def report_for(app: Application, range_key: str) -> Report:
     )
 
 
-def chart_data(report: Report) -> dict:
-    """Plain lists for Chart.js (passed to the page with json_script)."""
-    return {
-        "labels": [bucket.isoformat() for bucket, _ in report.series],
-        "requests": [t.requests for _, t in report.series],
-        "errors": [t.errors for _, t in report.series],
-        "prompt_tokens": [t.prompt_tokens for _, t in report.series],
-        "completion_tokens": [t.completion_tokens for _, t in report.series],
-        "by_api": _grouped(report.by_api),
-        "by_model": _grouped(report.by_model),
-    }
+def charts(report: Report, range_key: str) -> list[Chart]:
+    """The page's charts, drawn by the portals' one chart component (core.web.charts)."""
+    span = RANGES[range_key][1]
+    bucket = BUCKET_SPANS[BUCKETS[range_key]]
+    labels = [time_label(start, bucket, span) for start, _ in report.series]
+    points = [totals for _, totals in report.series]
+    t = report.totals
+    return [
+        Chart(
+            "requests", "Requests over time", "calls",
+            f"{plural(t.requests, 'request')} and {plural(t.errors, 'error')}.",
+            labels,
+            [
+                Dataset("Requests", [p.requests for p in points], BLUE, "bar"),
+                Dataset("Errors", [p.errors for p in points], RED, "bar"),
+            ],
+        ),
+        Chart(
+            "tokens", "Tokens over time", "tokens",
+            f"{t.prompt_tokens} prompt and {plural(t.completion_tokens, 'completion token')}.",
+            labels,
+            [
+                Dataset("Prompt tokens", [p.prompt_tokens for p in points], PURPLE, "bar", "t"),
+                Dataset(
+                    "Completion tokens", [p.completion_tokens for p in points], GREEN, "bar", "t"
+                ),
+            ],
+        ),
+        _grouped("by_api", "By API", "API", report.by_api),
+        _grouped("by_model", "By model", "Model", report.by_model),
+    ]  # fmt: skip
 
 
-def _grouped(rows: list[tuple[str, Totals]]) -> dict:
-    return {
-        "labels": [name or "(unknown)" for name, _ in rows],
-        "requests": [t.requests for _, t in rows],
-        "tokens": [t.total_tokens for _, t in rows],
-    }
+def _grouped(slug: str, title: str, what: str, rows: list[tuple[str, Totals]]) -> Chart:
+    datasets = [
+        Dataset("Requests", [t.requests for _, t in rows], BLUE, "bar"),
+        Dataset("Tokens", [t.total_tokens for _, t in rows], GREEN, "bar", axis="y1"),
+    ]
+    names = [name or "(unknown)" for name, _ in rows]
+    summary = f"Requests and tokens by {what.lower()}: {plural(len(rows), what.lower())}."
+    return Chart(slug, title, "calls", summary, names, datasets, first_column=what)
 
 
 def _points(report) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
+from proxy import console
 from proxy.contract import DeploymentSnapshot, KeySnapshot, SubscriptionGrant
 from proxy.crypto import key_digest
 from proxy.errors import (
@@ -55,6 +56,9 @@ async def authenticate(
         raise GatewayError(INVALID_API_KEY)
     if snapshot.expires_at is not None and snapshot.expires_at <= time.time():
         raise GatewayError(API_KEY_EXPIRED)
+    # A console key without the console's proof is as unknown as a made-up one.
+    if snapshot.console_api_id is not None and not console.proven(headers, pepper, key):
+        raise GatewayError(INVALID_API_KEY)
     return snapshot
 
 
@@ -65,7 +69,12 @@ def authorize(deployment: DeploymentSnapshot, key: KeySnapshot) -> SubscriptionG
     the tenant without a subscription: the key is still required so every call is attributed
     and metered.
     """
+    if key.console_api_id is not None:
+        _check_console_call(deployment, key)
+        return None
     policy = policy_of(deployment.lifecycle_state)
+    if not policy.routes:
+        raise GatewayError(ROUTE_NOT_FOUND)  # routed for console keys only
     if policy.open_to_tenant_keys:
         return None
     if policy.refuses_every_call:
@@ -82,3 +91,11 @@ def authorize(deployment: DeploymentSnapshot, key: KeySnapshot) -> SubscriptionG
     if grant.status not in ("ACTIVE", "PROD_ONLY_BLOCKED"):
         raise GatewayError(SUBSCRIPTION_BLOCKED)
     return grant
+
+
+def _check_console_call(deployment: DeploymentSnapshot, key: KeySnapshot) -> None:
+    """A console key calls its own API in any routed or console state, without a plan."""
+    if key.console_api_id != deployment.api_id:
+        raise GatewayError(NOT_SUBSCRIBED)
+    if policy_of(deployment.lifecycle_state).refuses_every_call:
+        raise GatewayError(API_BLOCKED)

@@ -203,6 +203,7 @@ class KeySnapshot:
     expires_at: float | None  # epoch seconds
     subscriptions: dict[str, SubscriptionGrant]  # api_id (as str) -> grant
     application_limits: Limits | None = None
+    console_api_id: int | None = None  # a publisher Test console key, for this API only
 
     def grant_for(self, api_id: int) -> SubscriptionGrant | None:
         return self.subscriptions.get(str(api_id))

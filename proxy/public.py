@@ -36,6 +36,10 @@ EXPORTS: dict[str, str] = {
     "window_start": "proxy.limits.store",
     # where a custom vendor's token counts are found
     "validate_usage_paths": "proxy.providers.common.usage_paths",
+    # the publisher Test console's proof beside its internal key
+    "console_proof": "proxy.console",
+    "CONSOLE_PROOF_HEADER": "proxy.console",
+    "CONSOLE_STATES": "proxy.console",
     # the built-in vendors as the catalog shows them, from the vendor registry
     "CatalogEntry": "proxy.providers.registry",
     "builtin_catalog": "proxy.providers.registry",
@@ -67,6 +71,9 @@ __all__ = sorted(EXPORTS)
 if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported on purpose)
     from proxy import contract as contract
     from proxy import lifecycle as lifecycle
+    from proxy.console import CONSOLE_PROOF_HEADER as CONSOLE_PROOF_HEADER
+    from proxy.console import CONSOLE_STATES as CONSOLE_STATES
+    from proxy.console import console_proof as console_proof
     from proxy.contract import DEFAULT_REDIS_PREFIX as DEFAULT_REDIS_PREFIX
     from proxy.contract import DEPLOYMENT as DEPLOYMENT
     from proxy.contract import KEY as KEY

@@ -3,6 +3,7 @@ tenant, `/{route}/{operation}`. The longest deployed route wins."""
 
 from __future__ import annotations
 
+from proxy.console import CONSOLE_STATES
 from proxy.errors import OPERATION_NOT_SUPPORTED, ROUTE_NOT_FOUND, GatewayError
 from proxy.lifecycle import ROUTED_STATES
 from proxy.registry import LiveDeployment, Registry
@@ -21,7 +22,8 @@ def resolve(
         live = registry.find_route(tenant, "/".join(segments[:depth]))
         if live is None:
             continue
-        if live.snapshot.lifecycle_state not in ROUTED_STATES:
+        state = live.snapshot.lifecycle_state
+        if state not in ROUTED_STATES and state not in CONSOLE_STATES:
             break
         operation = "/" + "/".join(segments[depth:])
         if not live.supports(method, operation):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from core.analytics import Bucket, UsagePoint, UsageReport, UsageSeries
+from core.web.charts import BLUE, GREEN, ORANGE, PURPLE, RED, Chart, Dataset, plural, time_label
 
 
 @dataclass(frozen=True)
@@ -34,48 +35,15 @@ RANGES: dict[str, TimeRange] = {
 DEFAULT_RANGE = "24h"
 
 
-@dataclass(frozen=True)
-class Dataset:
-    label: str
-    data: list[float | int | None]
-    color: str
-    type: str = "line"
-    stack: str | None = None
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart: a canvas, its Chart.js data, and a summary for screen readers."""
-
-    slug: str
-    title: str
-    unit: str
-    summary: str
-    labels: list[str]
-    datasets: list[Dataset] = field(default_factory=list)
-
-    def as_json(self) -> dict:
-        return {
-            "labels": self.labels,
-            "unit": self.unit,
-            "datasets": [asdict(d) for d in self.datasets],
-        }
-
-    def rows(self) -> list[tuple[str, list]]:
-        """The data as table rows (label, values per dataset), the charts' text alternative."""
-        return [(label, [d.data[i] for d in self.datasets]) for i, label in enumerate(self.labels)]
-
-
-BLUE, RED, GREEN, ORANGE, PURPLE = "#2453d4", "#b3261e", "#1d7a45", "#c26a00", "#7c3aed"
+BUCKET_SPANS = {
+    Bucket.MINUTE: timedelta(minutes=1),
+    Bucket.HOUR: timedelta(hours=1),
+    Bucket.DAY: timedelta(days=1),
+}
 
 
 def bucket_label(start: datetime, bucket: Bucket, span: timedelta) -> str:
-    local = timezone.localtime(start)
-    if bucket is Bucket.DAY:
-        return local.strftime("%m-%d")
-    if span > timedelta(days=1):
-        return local.strftime("%m-%d %H:00")
-    return local.strftime("%H:%M")
+    return time_label(start, BUCKET_SPANS[bucket], span)
 
 
 def _series(points: tuple[UsagePoint, ...], name: str) -> list:
@@ -93,7 +61,10 @@ def build_charts(report: UsageReport, time_range: TimeRange) -> list[Chart]:
 
 
 def _requests_chart(points, labels, totals: UsagePoint, time_range: TimeRange) -> Chart:
-    summary = f"{totals.requests} requests and {totals.errors} errors in the {time_range.label}."
+    summary = (
+        f"{plural(totals.requests, 'request')} and {plural(totals.errors, 'error')} "
+        f"in the {time_range.label}."
+    )
     datasets = [
         Dataset("Requests", _series(points, "requests"), BLUE, "bar"),
         Dataset("Errors", _series(points, "errors"), RED, "bar"),
@@ -104,8 +75,8 @@ def _requests_chart(points, labels, totals: UsagePoint, time_range: TimeRange) -
 
 def _tokens_chart(points, labels, totals: UsagePoint, time_range: TimeRange) -> Chart:
     summary = (
-        f"{totals.prompt_tokens} prompt and {totals.completion_tokens} completion tokens "
-        f"in the {time_range.label}."
+        f"{totals.prompt_tokens} prompt and "
+        f"{plural(totals.completion_tokens, 'completion token')} in the {time_range.label}."
     )
     datasets = [
         Dataset("Prompt tokens", _series(points, "prompt_tokens"), PURPLE, "bar", "t"),

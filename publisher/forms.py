@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
 
+from core.errors import InvalidInput
 from core.models import (
     ApiType,
     EndpointKind,
@@ -17,6 +19,7 @@ from core.models import (
     Vendor,
     VendorVersion,
 )
+from core.services import validation
 from core.web.forms import PlanMultipleChoiceField, field_of
 
 CONTEXT_HELP = (
@@ -103,6 +106,26 @@ class ApiDetailsForm(forms.Form):
 
     def clean_api_type(self) -> str:
         return self.cleaned_data.get("api_type") or ApiType.NATIVE.value
+
+    # The service checks these again; checking them here shows every error at once.
+    def clean_context(self) -> str:
+        return checked(validation.clean_context, self.cleaned_data["context"])
+
+    def clean_version(self) -> str:
+        return checked(validation.clean_version, self.cleaned_data["version"])
+
+    def clean_endpoint_url(self) -> str:
+        return checked(validation.clean_endpoint_url, self.cleaned_data["endpoint_url"])
+
+
+def checked(clean: Callable[[str], str], value: str) -> str:
+    """A service's field validation as a form field's: its messages become the field's errors."""
+    try:
+        return clean(value)
+    except InvalidInput as exc:
+        raise forms.ValidationError(
+            [m for messages in exc.fields.values() for m in messages]
+        ) from None
 
 
 class EndpointForm(forms.Form):

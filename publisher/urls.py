@@ -13,7 +13,9 @@ from publisher.views import (
     plans,
     policies,
     subscriptions,
+    test_console,
     vendors,
+    versions,
 )
 
 app_name = "publisher"
@@ -27,6 +29,10 @@ api_pages = [
     path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
     path("subscriptions/", subscriptions.subscriptions, name="subscriptions"),
     path("analytics/", analytics.analytics, name="analytics"),
+    path("test/", test_console.console, name="test"),
+    path("test/relay/<path:operation>", test_console.relay_call, name="test-relay"),
+    path("new-version/", versions.new_version, name="new-version"),
+    path("default-version/", versions.make_default, name="default-version"),
 ]
 
 urlpatterns = [

@@ -104,7 +104,7 @@ class UsagePointSerializer(serializers.Serializer):
     errors = serializers.IntegerField(  # type: ignore[assignment]
         help_text="Answers with status 400 or more."
     )
-    throttled = serializers.IntegerField(help_text="Answers with status 429.")
+    throttled = serializers.IntegerField(help_text="Calls the gateway refused with 429 (limits).")
     quota_exceeded = serializers.IntegerField(help_text="Calls past a soft plan quota.")
     prompt_tokens = serializers.IntegerField()
     completion_tokens = serializers.IntegerField()
@@ -113,6 +113,9 @@ class UsagePointSerializer(serializers.Serializer):
     latency_p50_ms = serializers.FloatField(allow_null=True)
     latency_p95_ms = serializers.FloatField(allow_null=True)
     latency_p99_ms = serializers.FloatField(allow_null=True)
+    provider_throttled = serializers.IntegerField(
+        help_text="Answers with status 429 from the provider, relayed."
+    )
 
 
 @extend_schema_field(

@@ -31,6 +31,8 @@ SUMMARIES: dict[str, str] = {
     "tenants_apis_endpoints_destroy": "Remove an endpoint",
     "tenants_apis_lifecycle_retrieve": "Show the lifecycle state, allowed moves and history",
     "tenants_apis_lifecycle_create": "Move the lifecycle (publish, block, deprecate, ...)",
+    "tenants_apis_versions_list": "List the versions of an API (same name and context)",
+    "tenants_apis_versions_create": "Create a new version of an API under its context",
     "tenants_apis_revisions_list": "List an API's revisions",
     "tenants_apis_revisions_create": "Freeze the working copy as a new revision",
     "tenants_apis_revisions_retrieve": "Show a revision",

@@ -110,6 +110,7 @@ def api_doc(api: AiApi) -> ApiDoc:
             "gateway_settings": dict(api.gateway_settings or {}),
             "endpoints": {e.kind: endpoint_doc(e) for e in sorted(api.endpoints.all(), key=_kind)},
             "deployments": sorted(d.environment.slug for d in api.deployments.all()),
+            "is_default_version": api.is_default_version,
         }
     )
 

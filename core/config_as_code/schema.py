@@ -67,6 +67,10 @@ class ApiDoc(Strict):
     deployments: list[str] = Field(
         default_factory=list, description="Environment slugs serving the current configuration."
     )
+    is_default_version: bool = Field(
+        default=False,
+        description="The version the developer portal shows first among the API's versions.",
+    )
 
     @field_validator("endpoints")
     @classmethod

@@ -22,7 +22,12 @@ class Plan(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="uniq_plan_name")]
-        ordering = ["name"]
+        # By size, smallest first (unlimited last), as developers compare them.
+        ordering = [
+            models.F("request_limit").asc(nulls_last=True),
+            models.F("total_token_limit").asc(nulls_last=True),
+            "name",
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -105,6 +110,10 @@ class ApiKey(models.Model):
     lookup = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64, unique=True)
     is_test_key = models.BooleanField(default=False)
+    # A publisher Test console key: it calls this API only, and only through the console.
+    console_api = models.ForeignKey(
+        AiApi, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -64,6 +64,9 @@ class AiApi(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Versions of one API share its name and context; the developer portal shows this one
+    # first (else the newest listed version).
+    is_default_version = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

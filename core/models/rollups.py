@@ -34,7 +34,8 @@ class UsageRollup(models.Model):
     environment = models.CharField(max_length=63, blank=True)
     requests = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
-    throttled = models.PositiveIntegerField(default=0)
+    throttled = models.PositiveIntegerField(default=0)  # 429s the gateway answered itself
+    provider_throttled = models.PositiveIntegerField(default=0)  # 429s relayed from a provider
     quota_exceeded = models.PositiveIntegerField(default=0)
     prompt_tokens = models.PositiveBigIntegerField(default=0)
     completion_tokens = models.PositiveBigIntegerField(default=0)

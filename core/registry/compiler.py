@@ -16,7 +16,7 @@ from core.models import (
     Subscription,
 )
 from core.operations import offered_operations
-from proxy.public import contract, lifecycle
+from proxy.public import CONSOLE_STATES, contract, lifecycle
 
 
 def _vendor(api: AiApi) -> dict:
@@ -65,7 +65,7 @@ def freeze_config(api: AiApi) -> dict:
 
 def compile_deployment(deployment: Deployment, version: int) -> contract.DeploymentSnapshot | None:
     api = deployment.api
-    if api.lifecycle_state not in lifecycle.ROUTED_STATES:
+    if api.lifecycle_state not in lifecycle.ROUTED_STATES | CONSOLE_STATES:
         return None
     config = deployment.revision.config
     endpoints = config["endpoints"]
@@ -143,6 +143,7 @@ def compile_key(key: ApiKey, version: int) -> contract.KeySnapshot | None:
         expires_at=key.expires_at.timestamp() if key.expires_at else None,
         subscriptions=grants,
         application_limits=contract.Limits(requests=tier_limit) if tier_limit else None,
+        console_api_id=key.console_api_id,
     )
 
 

@@ -164,6 +164,7 @@ def generate_key(
     name: str = "",
     expires_at: datetime | None = None,
     is_test_key: bool = False,
+    console_api: AiApi | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key; the plaintext is returned once and never stored."""
     if key_type not in EndpointKind.values:
@@ -180,6 +181,7 @@ def generate_key(
         lookup=lookup,
         digest=hash_key(plaintext),
         is_test_key=is_test_key,
+        console_api=console_api,
         created_by=actor,
         expires_at=expires_at,
     )

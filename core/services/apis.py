@@ -33,6 +33,7 @@ API_FIELDS = (
     "request_size_limit",
     "gateway_settings",
     "api_type",
+    "is_default_version",
 )
 
 
@@ -81,6 +82,16 @@ def create_api(
 
 def _ensure_unique(api: AiApi) -> None:
     others = AiApi.objects.filter(tenant=api.tenant).exclude(pk=api.pk)
+    if owner := others.filter(context=api.context).exclude(name=api.name).first():
+        raise Conflict(
+            "Context taken.",
+            fields={
+                "context": [
+                    f"Context {api.context} belongs to {owner.name}: "
+                    f"use Create New Version on {owner.name} to add a version."
+                ]
+            },
+        )
     if others.filter(context=api.context, version=api.version).exists():
         raise Conflict(
             "Duplicate context.",

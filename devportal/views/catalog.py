@@ -24,14 +24,14 @@ def api_list(request: PortalRequest) -> HttpResponse:
     providers, tags = catalog.facets(tenant)
     form = CatalogFilterForm(request.GET or None, providers=providers, tags=tags)
     wanted = form.to_filter()
-    apis = catalog.search(tenant, wanted)
-    paginator = Paginator(apis, PAGE_SIZE)
+    groups = catalog.group_versions(catalog.search(tenant, wanted))
+    paginator = Paginator(groups, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page_obj": paginator.get_page(request.GET.get("page")),
-        "total": len(apis),
+        "total": len(groups),
         "filtered": any((wanted.query, wanted.provider, wanted.tag)),
         "filter_query": query.urlencode(),
         "section": "apis",
@@ -57,6 +57,7 @@ def detail_context(request: PortalRequest, api, form: SubscribeForm | None = Non
         "samples": samples_for(sample_base, sample_operation),
         "sample_operation": sample_operation,
         "plans": api.allowed_plans.all(),
+        "versions": catalog.other_versions(api),
         "section": "apis",
         **subscription_context(request, api, form),
     }

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import TollgateError
 from core.models import EndpointKind
 from core.permissions import can
+from core.web.relay import MAX_BODY_BYTES, RelayRequest, relay
 from core.web.rendering import render_page
 from devportal import catalog
 from devportal.forms import TestKeyForm
 from devportal.portal import DeveloperRequest, PortalRequest, browse_view, developer_view
-from devportal.relay import MAX_BODY_BYTES, RelayRequest, relay
 from devportal.tryout import issue_test_key
 from devportal.views.common import no_store
 
@@ -57,6 +57,7 @@ def test_key(request: DeveloperRequest, api_uuid) -> HttpResponse:
                 api=api,
                 user=request.user,
                 key_type=form.cleaned_data["key_type"],
+                current_key=form.cleaned_data["current_key"],
             )
         except TollgateError as exc:
             error = exc.message

@@ -66,9 +66,11 @@ class ApiSerializer(serializers.ModelSerializer):
             "request_size_limit",
             "gateway_settings",
             "endpoints",
+            "is_default_version",
             "created_at",
             "updated_at",
         ]
+        read_only_fields = ["is_default_version"]
 
     def get_allowed_plans(self, api) -> list[int]:
         return sorted(plan.pk for plan in api.allowed_plans.all())
@@ -175,6 +177,13 @@ class ApiCreateInput(StrictSerializer):
         max_length=500,
         required=False,
         help_text="URL for both endpoints; the vendor's base URL when omitted.",
+    )
+
+
+class NewVersionInput(StrictSerializer):
+    version = serializers.CharField(max_length=30, help_text="The new version, e.g. 2.0.0.")
+    make_default = serializers.BooleanField(
+        required=False, default=False, help_text="Make it the default version."
     )
 
 

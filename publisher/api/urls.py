@@ -17,6 +17,7 @@ urlpatterns = [
         name="api-endpoint",
     ),
     path(API + "lifecycle/", views.LifecycleView.as_view(), name="api-lifecycle"),
+    path(API + "versions/", views.VersionListView.as_view(), name="api-versions"),
     path(API + "revisions/", releases.RevisionListView.as_view(), name="api-revisions"),
     path(
         API + "revisions/<id:number>/", releases.RevisionDetailView.as_view(), name="api-revision"

@@ -14,6 +14,7 @@ from core.models import AiApi, EndpointKind
 from core.services import apis as api_services
 from core.services.apis import UNCHANGED
 from core.services.lifecycle import change_lifecycle
+from core.services.versions import create_new_version, versions_of
 from publisher.api.serializers import (
     LIFECYCLE_MOVE,
     ApiCreateInput,
@@ -23,6 +24,7 @@ from publisher.api.serializers import (
     EndpointSerializer,
     LifecycleInput,
     LifecycleSerializer,
+    NewVersionInput,
 )
 
 
@@ -154,3 +156,30 @@ class LifecycleView(TenantView):
         api = selectors.api(self.tenant, api_id)
         change_lifecycle(api=api, actor=request.user, **parse(LifecycleInput, request))
         return Response(LifecycleSerializer(api).data)
+
+
+class VersionListView(TenantView):
+    """The versions of an API (same name and context). POST creates a new version from this
+    one (WSO2's Create New Version): settings and endpoints copied, provider keys not."""
+
+    serializer_class = ApiSerializer
+    pagination_class = None  # a short list: a plain array
+    permission_map = {"GET": "api.view", "POST": "api.create"}
+
+    @extend_schema(responses=ApiSerializer(many=True))
+    def get(self, request, tenant_slug: str, api_id: int):
+        api = selectors.api(self.tenant, api_id)
+        return Response(ApiSerializer(versions_of(api), many=True).data)
+
+    @extend_schema(
+        request=NewVersionInput,
+        responses={201: ApiSerializer},
+        examples=[
+            example("Version 2.0.0, the default", {"version": "2.0.0", "make_default": True})
+        ],
+    )
+    def post(self, request, tenant_slug: str, api_id: int):
+        api = selectors.api(self.tenant, api_id)
+        copy = create_new_version(api=api, actor=request.user, **parse(NewVersionInput, request))
+        body = ApiSerializer(selectors.api(self.tenant, copy.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)

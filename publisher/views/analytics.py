@@ -6,6 +6,7 @@ from django.http import HttpResponse
 
 from core.analytics import GroupBy, UsageQuery, usage_report
 from core.models import AiApi
+from core.web.charts import chart_data
 from core.web.rendering import render_page
 from core.web.requests import MemberRequest
 from publisher.charts import DEFAULT_RANGE, RANGES, build_charts, top_rows
@@ -44,7 +45,7 @@ def analytics(request: MemberRequest, api: AiApi) -> HttpResponse:
         "range_label": time_range.label,
         "totals": report.totals,
         "charts": charts,
-        "chart_data": {chart.slug: chart.as_json() for chart in charts},
+        "chart_data": chart_data(charts),
         "top_applications": top_rows(by_app.series, app_names),
         "top_models": top_rows(by_model.series, {}),
     }

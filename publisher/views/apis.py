@@ -8,6 +8,7 @@ from django.http import HttpResponse
 
 from core.models import AiApi, LifecycleState
 from core.operations import offered_operations
+from core.services.versions import versions_of
 from core.web.rendering import render_page
 from core.web.requests import MemberRequest
 from publisher.gateway import gateway_urls
@@ -60,5 +61,6 @@ def overview(request: MemberRequest, api: AiApi) -> HttpResponse:
         "operations": offered_operations(api),
         "subscription_count": api.subscriptions.count(),
         "plans": api.allowed_plans.all(),
+        "versions": versions_of(api),
     }
     return render_page(request, "publisher/api_overview.html", context)

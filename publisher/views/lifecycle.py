@@ -36,6 +36,14 @@ class Transition:
     consequence: str
     destructive: bool
 
+    @property
+    def label_lower(self) -> str:
+        return self.label.lower()
+
+    @property
+    def fields(self) -> list[tuple[str, str]]:
+        return [("to_state", self.to_state)]
+
 
 def transitions_from(state: str) -> list[Transition]:
     transitions = [

@@ -119,6 +119,15 @@ def _remove(request: MemberRequest, outcome: Outcome) -> None:
     outcome.done = f"Removed {membership.user.username} from {request.tenant.name}."
 
 
+REMOVE_CONSEQUENCE = (
+    "They lose access to this tenant's portals at once. Their applications stay until deleted."
+)
+
+
+def _remove_fields(membership: Membership | None) -> list[tuple[str, str]]:
+    return [("action", "remove"), ("member", str(membership.user_id))] if membership else []
+
+
 ACTIONS = {
     "invite": _invite,
     "roles": _roles,
@@ -149,5 +158,7 @@ def members(request: MemberRequest) -> HttpResponse:
         "invite_form": outcome.invite_form,
         "invite_link": outcome.invite_link,
         "confirm_remove": outcome.confirm_remove,
+        "confirm_remove_fields": _remove_fields(outcome.confirm_remove),
+        "remove_consequence": REMOVE_CONSEQUENCE,
     }
     return render_page(request, TEMPLATE, context, partial="panel", status=outcome.status)

@@ -1,5 +1,6 @@
 // Small progressive enhancements shared by the portals: copy buttons, focus after htmx
-// swaps, and a visible message when an htmx request fails.
+// swaps, the confirmation of destructive actions, and a visible message when an htmx
+// request fails.
 (function () {
   "use strict";
 
@@ -55,6 +56,64 @@
     if (!target || !target.querySelector) return;
     var focusable = target.querySelector("[aria-invalid=true], [autofocus]");
     if (focusable) focusable.focus();
+  });
+
+  // Destructive actions: a form or submit button marked data-confirm asks first in the one
+  // confirmation dialog; "Yes" posts the form again with confirmed=1 (and the reason as note).
+  function confirmSource(form, submitter) {
+    if (submitter && submitter.hasAttribute("data-confirm")) return submitter;
+    return form.hasAttribute("data-confirm") ? form : null;
+  }
+
+  function hiddenField(form, name, value) {
+    var field = form.querySelector("input[type=hidden][name='" + name + "']");
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = name;
+      form.appendChild(field);
+    }
+    field.value = value;
+  }
+
+  function askToConfirm(source, onYes) {
+    var dialog = document.getElementById("confirm-dialog");
+    var note = dialog.querySelector("[data-confirm-note]");
+    var noteInput = note.querySelector("input");
+    dialog.querySelector("#confirm-dialog-title").textContent = source.getAttribute("data-confirm");
+    dialog.querySelector("#confirm-dialog-text").textContent = source.getAttribute("data-confirm-text") || "";
+    dialog.querySelector("[data-confirm-yes]").textContent = source.getAttribute("data-confirm-yes") || "Yes";
+    note.hidden = !source.hasAttribute("data-confirm-note");
+    noteInput.value = "";
+    dialog.returnValue = "";
+    dialog.addEventListener("close", function closed() {
+      dialog.removeEventListener("close", closed);
+      if (dialog.returnValue === "yes") onYes(note.hidden ? null : noteInput.value);
+    });
+    dialog.showModal();
+    dialog.querySelector("[data-confirm-no]").focus();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method === "dialog") return;
+    var submitter = event.submitter;
+    var source = confirmSource(form, submitter);
+    if (!source || form.hasAttribute("data-confirmed")) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    askToConfirm(source, function (note) {
+      hiddenField(form, "confirmed", "1");
+      if (note !== null) hiddenField(form, "note", note);
+      form.setAttribute("data-confirmed", "");
+      try { form.requestSubmit(submitter || undefined); } finally { form.removeAttribute("data-confirmed"); }
+    });
+  }, true);
+
+  // A page that comes back with form errors: focus the first field to correct.
+  document.addEventListener("DOMContentLoaded", function () {
+    var invalid = document.querySelector("main [aria-invalid=true]");
+    if (invalid) invalid.focus();
   });
 
   document.addEventListener("htmx:responseError", function (event) {

@@ -49,7 +49,14 @@ def usage(worlds):
     other_app = access.create_application(tenant=own.tenant, owner=own.member, name="Rival")
     event(own, at=T0 + timedelta(minutes=1))
     event(own, at=T0 + timedelta(minutes=1), status=500, total_latency_ms=900.0)
-    event(own, at=T0 + timedelta(minutes=61), key_type="sandbox", status=429, total_tokens=0)
+    event(
+        own,
+        at=T0 + timedelta(minutes=61),
+        key_type="sandbox",
+        status=429,
+        error_code="rate_limit_requests",
+        total_tokens=0,
+    )
     event(own, at=T0 + timedelta(minutes=62), environment="staging", model_requested="gpt-4.1")
     for minute in (5, 6):
         event(own, at=T0 + timedelta(minutes=minute), api=own.other_api)

@@ -18,6 +18,7 @@ ACTIONS: dict[tuple[str, str], list[str]] = {
     ("PATCH", "api-endpoint"): ["endpoint.update"],
     ("DELETE", "api-endpoint"): ["endpoint.delete"],
     ("POST", "api-lifecycle"): ["api.lifecycle"],
+    ("POST", "api-versions"): ["api.new_version"],
     ("POST", "api-revisions"): ["revision.create"],
     ("DELETE", "api-revision"): ["revision.delete"],
     ("POST", "api-deployments"): ["deployment.deploy"],

@@ -123,7 +123,8 @@ def test_without_redis_the_rollups_of_the_window_answer(worlds, tight, developer
         event_now(worlds.own)
     event_now(worlds.own, key_type="sandbox")  # plan quotas count both key types
     refused = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
-    event_now(worlds.own, status=429, **refused)  # refused by the limiter: not used
+    limited = {"status": 429, "error_code": "rate_limit_requests"}
+    event_now(worlds.own, **limited, **refused)  # refused by the limiter: not used
     roll_up_pending()
     [quota] = [q for q in quotas(developer) if q["subscription"] == tight.pk]
     assert quota["source"] == "rollups"

@@ -50,21 +50,29 @@ def minute_rows(**filters) -> list[UsageRollup]:
 
 def test_minutes_and_hours_sum_requests_errors_tokens_and_latency():
     usage(T0 + timedelta(seconds=5))
-    usage(T0 + timedelta(seconds=50), status=429, total_latency_ms=4.0, quota_exceeded=True)
+    usage(
+        T0 + timedelta(seconds=50),
+        status=429,
+        error_code="rate_limit_requests",
+        total_latency_ms=4.0,
+        quota_exceeded=True,
+    )
+    usage(T0 + timedelta(seconds=55), status=429, total_latency_ms=4.0)  # the provider's 429
     usage(T0 + timedelta(seconds=70), api_id=11, model_answered="", total_latency_ms=70_000)
     assert roll_up_pending() == 2
     first = minute_rows(bucket_start=T0)
     assert len(first) == 1
     row = first[0]
-    assert (row.requests, row.errors, row.throttled, row.quota_exceeded) == (2, 1, 1, 1)
-    assert (row.prompt_tokens, row.completion_tokens, row.total_tokens) == (20, 40, 60)
+    assert (row.requests, row.errors, row.throttled, row.quota_exceeded) == (3, 2, 1, 1)
+    assert row.provider_throttled == 1
+    assert (row.prompt_tokens, row.completion_tokens, row.total_tokens) == (30, 60, 90)
     assert row.model == "gpt-4o-2024-08-06"
-    assert row.latency_le_10 == 1 and row.latency_le_200 == 1 and row.latency_max_ms == 120.0
+    assert row.latency_le_10 == 2 and row.latency_le_200 == 1 and row.latency_max_ms == 120.0
     second = minute_rows(bucket_start=T0 + timedelta(minutes=1))[0]
     assert second.model == "gpt-4o" and second.latency_over == 1  # answered model falls back
     hour = UsageRollup.objects.filter(bucket_seconds=Granularity.HOUR, bucket_start=T0)
     sums = sorted((r.api_id, r.requests, r.total_tokens) for r in hour)
-    assert sums == [(10, 2, 60), (11, 1, 30)]
+    assert sums == [(10, 3, 90), (11, 1, 30)]
 
 
 def test_runs_are_idempotent_and_late_events_are_counted_once():

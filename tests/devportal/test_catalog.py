@@ -19,7 +19,7 @@ def detail_url(api) -> str:
 
 
 def listed_names(response) -> set[str]:
-    return {api.name for api in response.context["page_obj"].object_list}
+    return {group.primary.name for group in response.context["page_obj"].object_list}
 
 
 def test_lists_published_deprecated_prototyped_and_undeployed(developer, catalog):

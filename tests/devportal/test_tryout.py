@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.models import ApiKey, Application, Subscription
 from core.secrets import hash_key
 from core.services import access
-from devportal import relay
+from core.web import relay
 from devportal.catalog import Operation
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +284,36 @@ def test_console_offers_inputs_for_path_parameters(developer, personas, catalog)
     )
     html = developer.get(reverse("devportal:tryout", args=[claude.uuid])).content.decode()
     assert 'data-param="model_id"' in html and "/v1/messages" in html
+
+
+def test_a_live_test_key_is_handed_back_when_the_console_presents_it(developer, catalog):
+    first = KEY_PATTERN.search(get_test_key(developer, catalog.published).content.decode())[0]
+    again = developer.post(
+        key_url(catalog.published),
+        {"key_type": "production", "current_key": first},
+        headers={"HX-Request": "true"},
+    )
+    assert first in again.content.decode()
+    assert "still valid" in again.content.decode()
+    assert ApiKey.objects.filter(is_test_key=True).count() == 1
+
+
+def test_one_live_test_key_per_application_and_endpoint_type(developer, catalog):
+    get_test_key(developer, catalog.published)
+    get_test_key(developer, catalog.published)  # the console lost its key: a new one
+    get_test_key(developer, catalog.published, "sandbox")
+    live = ApiKey.objects.filter(is_test_key=True, revoked_at__isnull=True)
+    assert sorted(live.values_list("key_type", flat=True)) == ["production", "sandbox"]
+    assert ApiKey.objects.filter(is_test_key=True, revoked_at__isnull=False).count() == 1
+
+
+def test_an_expired_or_foreign_key_is_not_handed_back(developer, catalog):
+    first = KEY_PATTERN.search(get_test_key(developer, catalog.published).content.decode())[0]
+    ApiKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    for presented in (first, "tg_p_" + "x" * 44):
+        response = developer.post(
+            key_url(catalog.published),
+            {"key_type": "production", "current_key": presented},
+            headers={"HX-Request": "true"},
+        )
+        assert presented not in response.content.decode()

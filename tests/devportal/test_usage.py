@@ -3,6 +3,7 @@ core.quota (the live counters with Redis, the rollups without)."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -96,10 +97,15 @@ def test_chart_data_is_embedded_for_chart_js(developer, subscribed, catalog):
     usage(subscribed, catalog.published, model="gpt-a", tokens=(5, 5))
     roll_up_pending()
     response = usage_page(developer, subscribed, range="1h")
-    charts = response.context["charts"]
-    assert len(charts["labels"]) in (60, 61) and sum(charts["requests"]) == 1
-    assert charts["by_model"] == {"labels": ["gpt-a"], "requests": [1], "tokens": [10]}
-    assert 'id="usage-data"' in response.content.decode()
+    data = response.context["chart_data"]
+    assert len(data["requests"]["labels"]) in (60, 61)
+    assert sum(data["requests"]["datasets"][0]["data"]) == 1
+    assert data["by_model"]["labels"] == ["gpt-a"]
+    assert [d["data"] for d in data["by_model"]["datasets"]] == [[1], [10]]
+    assert re.fullmatch(r"\d\d:\d\d", data["requests"]["labels"][0])  # 24-hour clock
+    content = response.content.decode()
+    assert 'id="chart-data"' in content and "24-hour clock" in content
+    assert "1 request and 0 errors." in content
 
 
 def test_quota_left_in_the_current_window_from_the_rollups(

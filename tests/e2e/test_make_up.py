@@ -140,7 +140,7 @@ def _assert_the_demo_is_served(banner: str, data_dir: Path, env: dict[str, str])
     for user, password in demo["passwords"].items():
         assert f"{user:<10} password {password}" in banner
     exported = (data_dir / "demo.env").read_text()
-    assert f"export TOLLGATE_KEY={demo['production_key']}" in exported
+    assert f"export TOLLGATE_API_KEY={demo['production_key']}" in exported
     assert f"export TOLLGATE_GATEWAY=http://127.0.0.1:{env['PROXY_PORT']}" in exported
     proxy = f"http://127.0.0.1:{env['PROXY_PORT']}"
     answer = httpx.post(

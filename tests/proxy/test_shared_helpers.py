@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core import env as core_env
-from devportal import relay
+from core.web import relay
 from proxy import forward
 from proxy.contract import Auth
 from proxy.credentials import place_credential

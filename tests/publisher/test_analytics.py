@@ -19,14 +19,24 @@ def url(api) -> str:
     return reverse("publisher:analytics", kwargs={"api_uuid": api.uuid})
 
 
-def record_usage(api, app, *, calls: int, errors: int = 0, model: str = "gpt-4o-mini") -> None:
+def record_usage(
+    api,
+    app,
+    *,
+    calls: int,
+    errors: int = 0,
+    model: str = "gpt-4o-mini",
+    status: int = 500,
+    error_code: str = "",
+) -> None:
     now = timezone.now()
     UsageEvent.objects.bulk_create(
         UsageEvent(
             request_id=uuid.uuid4().hex, ts=now - timedelta(minutes=i % 30),
             tenant_id=api.tenant_id, api_id=api.pk, application_id=app.pk,
             key_type="production", environment="default", vendor="openai",
-            model_requested=model, status=500 if i < errors else 200,
+            model_requested=model, status=status if i < errors else 200,
+            error_code=error_code if i < errors else "",
             prompt_tokens=10, completion_tokens=5, total_tokens=15,
             upstream_latency_ms=100.0, total_latency_ms=120.0,
         )
@@ -36,9 +46,7 @@ def record_usage(api, app, *, calls: int, errors: int = 0, model: str = "gpt-4o-
 
 
 def chart_data(content: str) -> dict:
-    match = re.search(
-        r'<script id="analytics-data" type="application/json">(.*?)</script>', content
-    )
+    match = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', content)
     return json.loads(match.group(1))
 
 
@@ -75,3 +83,22 @@ def test_range_switch_returns_the_panel(client_as, acme_api):
 def test_unknown_range_falls_back_to_a_day(client_as, acme_api):
     content = client_as("creator").get(url(acme_api), {"range": "forever"}).content.decode()
     assert "Showing the last 24 hours" in content
+
+
+def test_a_providers_429_is_not_the_gateways(client_as, personas, acme_api):
+    app = access.create_application(tenant=personas.tenant, owner=personas.subscriber,
+                                    name="Bot")  # fmt: skip
+    record_usage(acme_api, app, calls=2, errors=1, status=429)  # relayed from the provider
+    record_usage(acme_api, app, calls=3, errors=2, status=429, error_code="rate_limit_requests")
+    content = client_as("publisher").get(url(acme_api), {"range": "1h"}).content.decode()
+    assert "(2 throttled by the gateway)" in content
+    assert "(1 throttled by the provider)" in content
+
+
+def test_one_error_is_singular(client_as, personas, acme_api):
+    app = access.create_application(tenant=personas.tenant, owner=personas.subscriber,
+                                    name="Bot")  # fmt: skip
+    record_usage(acme_api, app, calls=1, errors=1)
+    content = client_as("publisher").get(url(acme_api), {"range": "1h"}).content.decode()
+    assert "1 request and 1 error in the last hour." in content
+    assert "times in UTC, 24-hour clock" in content

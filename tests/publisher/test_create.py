@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from core.errors import Conflict
 from core.models import AiApi, Vendor, VendorVersion
 from tests.publisher.conftest import MOCK_URL, builtin_version, make_api
 
@@ -124,7 +125,7 @@ def test_duplicate_context_is_a_field_error(client_as, personas):
     )
     response = client_as("creator").post(DETAILS, details(builtin_version()))
     assert response.status_code == 400
-    assert "Context {version}/chat with version 2.0.0 exists." in response.content.decode()
+    assert "Context {version}/chat belongs to Other" in response.content.decode()
 
 
 def test_unsafe_url_is_refused(client_as, settings):
@@ -140,3 +141,20 @@ def test_history_restore_gets_the_whole_page(client_as):
     )
     assert b"<html" in response.content
     assert "HX-Request" in response["Vary"]
+
+
+def test_details_form_shows_every_error_at_once(client_as):
+    client = client_as("creator")
+    bad = {"name": "", "context": "t/x", "version": "bad version", "endpoint_url": "ftp://x"}
+    response = client.post(DETAILS, details(builtin_version("openai"), **bad))
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "context", "version", "endpoint_url"}
+    assert "Please correct the 4 fields marked below." in response.content.decode()
+
+
+def test_a_context_belongs_to_one_api(personas):
+    first = make_api(personas.tenant, personas.creator)
+    with pytest.raises(Conflict, match="Context taken"):
+        make_api(personas.tenant, personas.creator, name="Another", version="9.9.9")
+    second = make_api(personas.tenant, personas.creator, version="9.9.9")
+    assert second.context == first.context

@@ -16,7 +16,12 @@ API_PAGES = (
     "lifecycle",
     "subscriptions",
     "analytics",
+    "test",
 )
+# The Test console's relay answers in JSON (403, not a sign-in redirect): test_console.py.
+RELAYS = {"test-relay"}
+# Post-only actions on an API: POST_ROWS below.
+API_ACTIONS = ("new-version", "default-version")
 SETTINGS_PAGES = ("members", "plans", "environments", "vendors", "vendor-create")
 ANY_API_VIEWER = {"admin": 200, "creator": 200, "publisher": 200, "subscriber": 403}
 ADMIN_ONLY = {"admin": 200, "creator": 403, "publisher": 403, "subscriber": 403}
@@ -35,6 +40,8 @@ GET_ROWS = [
 
 # (page, form data, expected status per role); 302 = done and redirected back.
 POST_ROWS = [
+    ("new-version", {"version": "9.0.0"}, {"creator": 302, "publisher": 403, "subscriber": 403}),
+    ("default-version", {}, {"creator": 302, "publisher": 403, "subscriber": 403}),
     (
         "endpoints",
         {"kind": "production", "production-url": "http://127.0.0.1:9/v2"},
@@ -108,7 +115,7 @@ def custom_vendor(personas):
 
 
 def url_for(name: str, api, personas) -> str:
-    if name in API_PAGES:
+    if name in API_PAGES or name in API_ACTIONS:
         return reverse(f"publisher:{name}", kwargs={"api_uuid": api.uuid})
     if name == "create-details":
         return reverse("publisher:create-details") + f"?vendor_version={api.vendor_version_id}"
@@ -145,7 +152,7 @@ def test_anonymous_is_sent_to_sign_in(client, acme_api, personas):
 def test_every_publisher_page_has_a_row():
     names = {p.name for p in get_resolver(publisher_urls).url_patterns if getattr(p, "name", None)}
     names |= {p.name for p in publisher_urls.api_pages}
-    covered = {row[0] for row in GET_ROWS}
+    covered = {row[0] for row in GET_ROWS} | RELAYS | set(API_ACTIONS)
     assert names == covered
 
 

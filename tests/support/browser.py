@@ -73,6 +73,15 @@ def save_screenshot(page, portal: str, name: str) -> Path:
     return path
 
 
+def confirm(page, answer: str) -> None:
+    """Answer the confirmation dialog of a destructive action with its "Yes, …" button."""
+    dialog = page.get_by_role("alertdialog")
+    dialog.get_by_role("button", name=answer).click()
+    from playwright.sync_api import expect
+
+    expect(dialog).to_be_hidden()
+
+
 def sign_in(page, username: str, password: str = BROWSER_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)

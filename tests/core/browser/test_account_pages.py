@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from core.models import Membership, PersonalAccessToken
 from core.services import invitations
-from tests.support.browser import BROWSER_PASSWORD, save_screenshot, sign_in
+from tests.support.browser import BROWSER_PASSWORD, confirm, save_screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,6 +74,7 @@ def test_make_a_read_only_token(live_server, new_page, personas):
     expect(row).to_contain_text(token.expires_at.strftime("%Y-%m-%d"))
     save_screenshot(page, "accounts", "tokens")
     row.get_by_role("button", name=re.compile("^Revoke")).click()
+    confirm(page, "Yes, revoke")
     expect(page.locator("#messages")).to_contain_text("Revoked the token nightly report.")
     token.refresh_from_db()
     assert token.revoked_at is not None

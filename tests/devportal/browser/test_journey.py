@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.devportal.browser.conftest import PASSWORD, screenshot, sign_in
 from tests.devportal.browser.slow_upstream import WORDS, slow_upstream
+from tests.support.browser import confirm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KEY = re.compile(r"^tg_p_[A-Za-z0-9]{44}$")
@@ -170,6 +171,7 @@ def test_applications_keys_sdk_revocation_and_usage(new_page, stack, published, 
     # A revoked key fails at the proxy.
     page.get_by_role("link", name="Weather bot").click()
     page.locator("#keys-production").get_by_role("button", name=re.compile("^Revoke")).click()
+    confirm(page, "Yes, revoke")
     expect(page.locator("#messages")).to_contain_text("revoked")
     expect(page.locator("#keys-production")).to_contain_text("No active production key.")
     screenshot(page, "10-key-revoked")
@@ -179,6 +181,7 @@ def test_applications_keys_sdk_revocation_and_usage(new_page, stack, published, 
     page.get_by_role("button", name="Generate production key").click()
     first = page.locator(".key-reveal").get_by_role("textbox").input_value()
     page.locator("#keys-production").get_by_role("button", name=re.compile("^Regenerate")).click()
+    confirm(page, "Yes, regenerate")
     expect(page.locator("#messages")).to_contain_text("replaced by a new key")
     second = page.locator(".key-reveal").get_by_role("textbox").input_value()
     assert KEY.match(second) and second != first
@@ -189,6 +192,7 @@ def test_applications_keys_sdk_revocation_and_usage(new_page, stack, published, 
 
     # Cancelling the subscription stops the key for that API.
     page.locator("#subscriptions").get_by_role("button", name=re.compile("^Cancel")).click()
+    confirm(page, "Yes, cancel the subscription")
     expect(page.locator("#subscriptions")).to_contain_text("Not subscribed to any API.")
     assert_refused(stack, renewed, chat, openai.PermissionDeniedError)
 

@@ -15,6 +15,7 @@ from core.models import AiApi, Deployment, LifecycleState, SubscriptionStatus
 from core.services import access, deployments, lifecycle
 from tests.publisher.browser.conftest import make_user, screenshot, sign_in
 from tests.publisher.conftest import make_api
+from tests.support.browser import confirm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PROVIDER_KEY = "sk-browser-test-provider-key"
@@ -148,26 +149,29 @@ def test_deploy_and_lifecycle(live_server, new_page, newcomer, tenant):
     expect(page.locator("#messages")).to_contain_text("Deployed revision 1 to Default.")
     assert Deployment.objects.get(api=api).revision.number == 1
     page.get_by_role("button", name="Delete revision 2").click()
+    confirm(page, "Yes, delete")
     expect(page.locator("#messages")).to_contain_text("Deleted revision 2.")
     screenshot(page, "07-deploy")
 
     nav(page, "Lifecycle")
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("#current-state")).to_have_text("Published")
+    expect(page.locator("#api-state-badge")).to_have_text("Published")
     page.get_by_role("button", name="Block").click()
     dialog = page.get_by_role("alertdialog")
     expect(dialog).to_contain_text("Every call is refused")
-    expect(dialog.get_by_role("button", name="Yes, block")).to_be_focused()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
     screenshot(page, "08-lifecycle-confirm")
-    dialog.get_by_role("link", name="Cancel").click()
-    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
     api.refresh_from_db()
     assert api.lifecycle_state == LifecycleState.PUBLISHED
 
     page.get_by_role("button", name="Block").click()
-    page.get_by_role("textbox", name=re.compile("Reason")).fill("Provider outage")
-    page.get_by_role("button", name="Yes, block").click()
+    dialog.get_by_role("textbox", name=re.compile("Reason")).fill("Provider outage")
+    confirm(page, "Yes, block")
     expect(page.locator("#current-state")).to_have_text("Blocked")
+    expect(page.locator("#api-state-badge")).to_have_text("Blocked")
     expect(page.locator("table")).to_contain_text("Provider outage")
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("#current-state")).to_have_text("Published")
@@ -175,6 +179,7 @@ def test_deploy_and_lifecycle(live_server, new_page, newcomer, tenant):
 
     nav(page, "Deploy")
     page.get_by_role("button", name="Undeploy from Default").click()
+    confirm(page, "Yes, undeploy")
     expect(page.locator("#messages")).to_contain_text("Undeployed revision 1 from Default.")
 
 
@@ -191,6 +196,7 @@ def test_subscriptions_block_and_unblock(live_server, new_page, newcomer, tenant
     row = page.get_by_role("row", name=re.compile("Helpdesk"))
     expect(row).to_contain_text("Gold")
     row.get_by_role("button", name="Block Helpdesk").click()
+    confirm(page, "Yes, block")
     expect(page.locator("#messages")).to_contain_text("Blocked Helpdesk's subscription.")
     expect(row).to_contain_text("Blocked")
     sub.refresh_from_db()

@@ -12,6 +12,7 @@ from core.services import vendors as vendor_services
 from tests.publisher.browser.conftest import make_user, screenshot, sign_in
 from tests.publisher.browser.test_flows import nav
 from tests.publisher.conftest import MOCK_URL, make_api
+from tests.support.browser import confirm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,6 +107,7 @@ def test_custom_vendor_edit_and_refused_delete(live_server, new_page, personas):
     screenshot(page, "35-vendor-edit")
 
     page.get_by_role("button", name="Delete Echo LLM").click()
+    confirm(page, "Yes, delete")
     expect(page.locator("#messages")).to_contain_text(
         "Echo LLM cannot be deleted. Used by Echo API v1"
     )

@@ -30,6 +30,7 @@ class RelayRequest:
     key: str
     body: bytes
     content_type: str
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. the publisher console's proof
 
 
 @cache
@@ -56,6 +57,7 @@ def _outgoing_headers(call: RelayRequest) -> dict[str, str]:
     }
     if call.body:
         headers["Content-Type"] = call.content_type or "application/json"
+    headers.update(call.headers)
     return headers
 
 

@@ -155,13 +155,48 @@
     return parts ? parts.map(function (p) { return p.text || ""; }).join("") : "";
   }
 
+  // The key stays for the browser session (sessionStorage: this tab only, gone when it
+  // closes), one per endpoint type, so Get Test Key can hand the same live key back.
+  function keyStore(console_) { return "tollgate.tryout." + console_.getAttribute("data-key-scope"); }
+
+  function storedKeys(console_) {
+    try { return JSON.parse(sessionStorage.getItem(keyStore(console_)) || "{}"); } catch (e) { return {}; }
+  }
+
+  function keyType(key) { return key.indexOf("tg_s_") === 0 ? "sandbox" : "production"; }
+
+  function remember(console_, key) {
+    var keys = storedKeys(console_);
+    keys.last = key;
+    if (/^tg_[ps]_/.test(key)) keys[keyType(key)] = key;
+    try { sessionStorage.setItem(keyStore(console_), JSON.stringify(keys)); } catch (e) { /* storage off */ }
+  }
+
+  // After the key panel is drawn: keep a newly issued key, or put the session's key back.
+  function syncKeyField(console_) {
+    var field = document.getElementById("tryout-key");
+    if (!field) return;
+    var value = field.value.trim();
+    if (value) remember(console_, value);
+    else field.value = storedKeys(console_).last || "";
+  }
+
+  function showKeyMissing(op, missing) {
+    var message = part(op, "data-key-missing");
+    var field = document.getElementById("tryout-key");
+    message.hidden = !missing;
+    if (missing) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+  }
+
   async function execute(console_, op) {
-    var key = document.getElementById("tryout-key").value.trim();
-    if (!key) {
-      announce(console_, "Get a test key first, or paste a key.");
-      document.getElementById("get-test-key")
-        ? document.getElementById("get-test-key").focus()
-        : document.getElementById("tryout-key").focus();
+    // The publisher's console holds no key: the portal adds its internal key server-side.
+    var internal = console_.hasAttribute("data-key-internal");
+    var key = internal ? "" : document.getElementById("tryout-key").value.trim();
+    if (!internal) showKeyMissing(op, !key);
+    if (!key && !internal) {
+      announce(console_, "No API key: get a test key first, or paste a key.");
+      (document.getElementById("get-test-key") || document.getElementById("tryout-key")).focus();
       return;
     }
     var built = requestBody(op);
@@ -191,7 +226,8 @@
     var started = performance.now();
     var usage = null;
     try {
-      var init = { method: method, headers: { "X-Tryout-Key": key, "X-CSRFToken": csrfToken() } };
+      var init = { method: method, headers: { "X-CSRFToken": csrfToken() } };
+      if (key) init.headers["X-Tryout-Key"] = key;
       if (method !== "GET") { init.body = built[0]; init.headers["Content-Type"] = "application/json"; }
       var response = await fetch(url, init);
       var firstByte = performance.now() - started;
@@ -232,6 +268,28 @@
     part(op, "data-clear").hidden = true;
     part(op, "data-execute").focus();
   }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var console_ = document.querySelector("[data-tryout]");
+    if (console_ && !console_.hasAttribute("data-key-internal")) syncKeyField(console_);
+  });
+
+  document.addEventListener("input", function (event) {
+    var console_ = event.target.closest("[data-tryout]");
+    if (console_ && event.target.id === "tryout-key") remember(console_, event.target.value.trim());
+  });
+
+  // Get Test Key sends the session's key of the chosen endpoint type, to have it back if live.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var console_ = event.detail.elt.closest && event.detail.elt.closest("[data-tryout]");
+    if (!console_ || !event.detail.elt.matches(".test-key-form")) return;
+    event.detail.parameters.current_key = storedKeys(console_)[event.detail.parameters.key_type] || "";
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var console_ = document.querySelector("[data-tryout]");
+    if (console_ && event.detail.elt && event.detail.elt.id === "key-panel") syncKeyField(console_);
+  });
 
   document.addEventListener("click", function (event) {
     var console_ = event.target.closest("[data-tryout]");
