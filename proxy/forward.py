@@ -25,7 +25,14 @@ from proxy.headers import (
     connection_listed,
 )
 from proxy.providers.base import Driver, UpstreamRequest
-from proxy.providers.capabilities import RESPONSE_HEADERS, ReadsResponseHeaders
+from proxy.providers.capabilities import (
+    ERROR_HEADERS,
+    RESPONSE_HEADERS,
+    STREAM_END,
+    AddsErrorHeaders,
+    KnowsStreamEnd,
+    ReadsResponseHeaders,
+)
 from proxy.record import CallRecord
 from proxy.sse import EventSplitter
 from proxy.stream_break import error_event, meter_delivered, speaks_anthropic
@@ -37,6 +44,9 @@ _NOT_RETURNED = frozenset(name.encode() for name in DROPPED_RESPONSE_HEADERS | {
 _ACCOUNT_PREFIXES = tuple(prefix.encode() for prefix in PROVIDER_ACCOUNT_PREFIXES)
 UPSTREAM_REQUEST_ID = b"x-upstream-request-id"
 STALLED_MESSAGE = "The provider stopped sending the answer; the stream is incomplete."
+UNFINISHED_MESSAGE = (
+    "The provider ended the stream before its end marker; the answer may be incomplete."
+)
 
 
 def upstream_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -143,6 +153,9 @@ class Forwarder:
         record.upstream_ms = (time.perf_counter() - sent_at) * 1000
         if response.status >= 400:
             status, body = driver.map_error(response.status, raw)
+            if ERROR_HEADERS[type(driver)] and "retry-after" not in response.headers:
+                added = cast(AddsErrorHeaders, driver).error_headers(response.status, raw)
+                extra_headers = [*extra_headers, *added]
         else:
             translated = driver.parse_response(response.status, raw)
             status, body = response.status, translated.body
@@ -185,6 +198,9 @@ class StreamRelay:
         broken: tuple[GatewayError, str] | None = None
         try:
             tail = await self._pump()
+            if not self._client_gone and self._unfinished():
+                error = GatewayError(UPSTREAM_STREAM_INTERRUPTED, UNFINISHED_MESSAGE)
+                broken = error, "upstream_unfinished"
         except TimeoutError:
             broken = GatewayError(UPSTREAM_TIMEOUT, STALLED_MESSAGE), "upstream_timeout"
         except aiohttp.ClientError:
@@ -201,8 +217,14 @@ class StreamRelay:
             record.stream_cut = "client_disconnected"
             return
         if broken is not None:
-            tail = self._broken_end(*broken)
+            self._relayed.append(tail)  # a last event without its blank line still went out
+            tail += self._broken_end(*broken)
         await self._send({"type": "http.response.body", "body": tail, "more_body": False})
+
+    def _unfinished(self) -> bool:
+        """The body ended cleanly, but before the vendor's end marker."""
+        driver = self._driver
+        return STREAM_END[type(driver)] and not cast(KnowsStreamEnd, driver).stream_complete()
 
     def _broken_end(self, error: GatewayError, reason: str) -> bytes:
         """Meter what was delivered and end the stream with an error event, never cleanly."""
