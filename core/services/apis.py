@@ -33,6 +33,7 @@ API_FIELDS = (
     "request_size_limit",
     "gateway_settings",
     "api_type",
+    "pass_provider_headers",
 )
 
 
