@@ -89,7 +89,14 @@ def test_redis_appends_and_postgres_and_redis_keep_volumes(compose, services):
     assert command[command.index("--appendonly") + 1] == "yes"
     assert services["postgres"]["volumes"] == ["pgdata:/var/lib/postgresql/data"]
     assert services["redis"]["volumes"] == ["redisdata:/data"]
-    assert set(compose["volumes"]) == {"pgdata", "redisdata"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "proxy-spool"}
+
+
+def test_the_proxy_usage_spool_outlives_its_containers(compose, services):
+    # The proxy's default spool: TOLLGATE_DATA_DIR (/data in the image) + /usage-spool.
+    assert services["proxy"]["volumes"] == ["proxy-spool:/data/usage-spool"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "mkdir -p /data/usage-spool && chown tollgate /data /data/usage-spool" in dockerfile
 
 
 def test_secrets_come_from_env_and_are_required(services):
