@@ -28,10 +28,11 @@ COPY demo_upstream demo_upstream
 COPY templates templates
 COPY static static
 
-# An unprivileged user; /data (SQLite in the embedded mode, beat's schedule) is its only
-# writable place, a volume in compose and an emptyDir in Kubernetes.
+# An unprivileged user; /data (SQLite in the embedded mode, beat's schedule, the proxy's usage
+# spool) is its only writable place, volumes in compose and emptyDirs in Kubernetes. The spool
+# directory exists in the image so a fresh named volume mounted there is the user's.
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app tollgate \
-    && mkdir -p /data && chown tollgate /data
+    && mkdir -p /data/usage-spool && chown tollgate /data /data/usage-spool
 USER 10001
 
 EXPOSE 8000 8080

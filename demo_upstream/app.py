@@ -35,7 +35,12 @@ ABOUT = {
     "description": "A stand-in for the LLM vendors with canned answers; not a real model.",
     "vendors": sorted(prefix.lstrip("/") for prefix in VENDORS),
     "control": ["GET /_mock/requests", "DELETE /_mock/requests", "GET /_mock/health"],
-    "stream_faults": ["x-mock-stream-cut-after: N", "x-mock-stream-stall-after: N"],
+    "stream_faults": [
+        "x-mock-stream-cut-after: N",
+        "x-mock-stream-stall-after: N",
+        "x-mock-stream-close-after: N",
+        "or a model named mock-stream-{cut,stall,close}-after-N",
+    ],
 }
 
 
@@ -59,7 +64,7 @@ class DemoUpstream:
         record = self.recorder.add(scope["method"], path, query, headers, body)
         response = await _answer(scope["method"], path, query, headers, body)
         if isinstance(response, StreamResponse):
-            response.events = faulty(response.events, StreamFault.from_headers(headers))
+            response.events = faulty(response.events, StreamFault.from_request(headers, path, body))
             await _send_stream(send, receive, response, record)
         else:
             await _send_response(send, response)

@@ -1,11 +1,14 @@
 """Google's Gemini API, mounted at `/gemini`:
 `POST /gemini/v1beta/models/{model}:generateContent`, `:streamGenerateContent` (SSE with
-`?alt=sse`, else one JSON array), `GET /gemini/v1beta/models`.
+`?alt=sse`, else one JSON array), `:countTokens`, `GET /gemini/v1beta/models`; the same under
+`/gemini/v1/`.
 
 Auth: `x-goog-api-key` (or `?key=`); a missing key gets 403 PERMISSION_DENIED and a key starting
 with `bad` gets 400 INVALID_ARGUMENT / API_KEY_INVALID, as the real API answers. The model comes
 from the URL; `mock-tool-call` answers with a `functionCall` (with a thoughtSignature) of the
-first declared function. Every stream chunk carries cumulative `usageMetadata`.
+first declared function. Every stream chunk carries cumulative `usageMetadata`. A 429
+(`mock-error-429`) carries a `google.rpc.RetryInfo` delay, as the real API's quota errors do:
+17s, or what `x-mock-retry-delay` asks for.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from demo_upstream.common import (
 PREFIX = "/gemini"
 TOOL_MODEL = "mock-tool-call"
 SIGNATURE = "c2lnbmF0dXJlLW1vY2s="
-_OPERATION = re.compile(r"/v1(?:beta)?/models/([^/:]+):(generateContent|streamGenerateContent)")
+_OPERATION = re.compile(
+    r"/v1(?:beta)?/models/([^/:]+):(generateContent|streamGenerateContent|countTokens)"
+)
+RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 STATUSES = {
     400: "INVALID_ARGUMENT",
     403: "PERMISSION_DENIED",
@@ -43,20 +49,27 @@ STATUSES = {
 }
 
 
-def error(status: int, message: str, reason: str | None = None) -> Response:
+def error(
+    status: int, message: str, reason: str | None = None, retry_delay: str | None = None
+) -> Response:
     body: dict[str, Any] = {
         "code": status,
         "message": message,
         "status": STATUSES.get(status, "UNKNOWN"),
     }
+    details: list[dict[str, Any]] = []
     if reason:
-        body["details"] = [
+        details.append(
             {
                 "@type": "type.googleapis.com/google.rpc.ErrorInfo",
                 "reason": reason,
                 "domain": "googleapis.com",
             }
-        ]
+        )
+    if retry_delay:
+        details.append({"@type": RETRY_INFO, "retryDelay": retry_delay})
+    if details:
+        body["details"] = details
     return json_response(status, {"error": body})
 
 
@@ -77,8 +90,11 @@ async def handle(request: MockRequest) -> Response | StreamResponse:
         return redirect()
     if model.startswith("mock-error-"):
         status = int(model.removeprefix("mock-error-"))
-        return error(status, f"Forced error {status} from the mock provider.")
+        delay = request.headers.get("x-mock-retry-delay", "17s") if status == 429 else None
+        return error(status, f"Forced error {status} from the mock provider.", None, delay)
     payload = request.json
+    if method == "countTokens":
+        return json_response(200, {"totalTokens": prompt_tokens(payload)})
     if method == "generateContent":
         return json_response(200, answer(payload, model))
     if request.query_param("alt") == "sse":

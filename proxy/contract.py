@@ -150,6 +150,8 @@ class DeploymentSnapshot:
     backend_limits: dict[str, Limits] = field(default_factory=dict)
     request_size_limit: int | None = None
     gateway_settings: dict[str, Any] = field(default_factory=dict)
+    # The publisher's opt-in to relay the provider account's headers (headers.py).
+    pass_provider_headers: bool = False
 
     @property
     def key(self) -> str:

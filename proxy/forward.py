@@ -19,24 +19,34 @@ from proxy.errors import (
     GatewayError,
 )
 from proxy.headers import (
+    ACCOUNT_PREFIXES,
     DROPPED_REQUEST_HEADERS,
     DROPPED_RESPONSE_HEADERS,
-    PROVIDER_ACCOUNT_PREFIXES,
     connection_listed,
+    withheld_when_passed,
 )
 from proxy.providers.base import Driver, UpstreamRequest
-from proxy.providers.capabilities import RESPONSE_HEADERS, ReadsResponseHeaders
+from proxy.providers.capabilities import (
+    ERROR_HEADERS,
+    RESPONSE_HEADERS,
+    STREAM_END,
+    AddsErrorHeaders,
+    KnowsStreamEnd,
+    ReadsResponseHeaders,
+)
 from proxy.record import CallRecord
 from proxy.sse import EventSplitter
 from proxy.stream_break import error_event, meter_delivered, speaks_anthropic
 from proxy.upstream import RefusedAddress
 
-# The proxy also keeps the upstream's request id (passed on as x-upstream-request-id) and the
-# provider account's limits and identity (PROVIDER_ACCOUNT_PREFIXES) to itself.
+# The proxy also keeps the upstream's request id (passed on as x-upstream-request-id) and,
+# unless the API passes them, the provider account's limits and identity to itself.
 _NOT_RETURNED = frozenset(name.encode() for name in DROPPED_RESPONSE_HEADERS | {"x-request-id"})
-_ACCOUNT_PREFIXES = tuple(prefix.encode() for prefix in PROVIDER_ACCOUNT_PREFIXES)
 UPSTREAM_REQUEST_ID = b"x-upstream-request-id"
 STALLED_MESSAGE = "The provider stopped sending the answer; the stream is incomplete."
+UNFINISHED_MESSAGE = (
+    "The provider ended the stream before its end marker; the answer may be incomplete."
+)
 
 
 def upstream_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -45,17 +55,18 @@ def upstream_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k not in (dropped or DROPPED_REQUEST_HEADERS)}
 
 
-def client_headers(response: aiohttp.ClientResponse, extra: Headers) -> Headers:
+def client_headers(response: aiohttp.ClientResponse, extra: Headers, record: CallRecord) -> Headers:
     headers = list(extra)
     connection = response.headers.get("connection")
     listed = {n.encode() for n in connection_listed(connection)} if connection else ()
+    deployment = record.deployment
+    passes = deployment is not None and deployment.pass_provider_headers
+    withheld = withheld_when_passed(extra) if passes else ACCOUNT_PREFIXES
     for name, value in response.raw_headers:
         lowered = name.lower()
         if lowered == b"x-request-id":
             headers.append((UPSTREAM_REQUEST_ID, value))
-        elif not (
-            lowered in _NOT_RETURNED or lowered in listed or lowered.startswith(_ACCOUNT_PREFIXES)
-        ):
+        elif not (lowered in _NOT_RETURNED or lowered in listed or lowered.startswith(withheld)):
             headers.append((lowered, value))
     return headers
 
@@ -101,7 +112,7 @@ class Forwarder:
             content_type = response.headers.get("content-type", "")
             if response.status < 400 and content_type.startswith("text/event-stream"):
                 await StreamRelay(driver, response, receive, send, record).run(
-                    client_headers(response, extra_headers), sent_at
+                    client_headers(response, extra_headers, record), sent_at
                 )
             else:
                 await self._relay_whole(driver, response, send, record, extra_headers, sent_at)
@@ -144,6 +155,9 @@ class Forwarder:
         record.upstream_ms = (time.perf_counter() - sent_at) * 1000
         if response.status >= 400:
             status, body = driver.map_error(response.status, raw)
+            if ERROR_HEADERS[type(driver)] and "retry-after" not in response.headers:
+                added = cast(AddsErrorHeaders, driver).error_headers(response.status, raw)
+                extra_headers = [*extra_headers, *added]
         else:
             translated = driver.parse_response(response.status, raw)
             status, body = response.status, translated.body
@@ -151,7 +165,7 @@ class Forwarder:
                 record.usage.merge(translated.usage)
         record.status = status
         record.response_started = True
-        await send_whole(send, status, client_headers(response, extra_headers), body)
+        await send_whole(send, status, client_headers(response, extra_headers, record), body)
 
 
 class StreamRelay:
@@ -186,6 +200,9 @@ class StreamRelay:
         broken: tuple[GatewayError, str] | None = None
         try:
             tail = await self._pump()
+            if not self._client_gone and self._unfinished():
+                error = GatewayError(UPSTREAM_STREAM_INTERRUPTED, UNFINISHED_MESSAGE)
+                broken = error, "upstream_unfinished"
         except TimeoutError:
             broken = GatewayError(UPSTREAM_TIMEOUT, STALLED_MESSAGE), "upstream_timeout"
         except aiohttp.ClientError:
@@ -202,8 +219,14 @@ class StreamRelay:
             record.stream_cut = "client_disconnected"
             return
         if broken is not None:
-            tail = self._broken_end(*broken)
+            self._relayed.append(tail)  # a last event without its blank line still went out
+            tail += self._broken_end(*broken)
         await self._send({"type": "http.response.body", "body": tail, "more_body": False})
+
+    def _unfinished(self) -> bool:
+        """The body ended cleanly, but before the vendor's end marker."""
+        driver = self._driver
+        return STREAM_END[type(driver)] and not cast(KnowsStreamEnd, driver).stream_complete()
 
     def _broken_end(self, error: GatewayError, reason: str) -> bytes:
         """Meter what was delivered and end the stream with an error event, never cleanly."""

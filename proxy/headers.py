@@ -41,7 +41,8 @@ DROPPED_RESPONSE_HEADERS = HOP_BY_HOP | {
     "server",
 }
 # The provider account's own limits and identity: they describe the gateway's account, not the
-# caller's, and the gateway's own `x-ratelimit-*` (limits.md) take their place.
+# caller's, and the gateway's own `x-ratelimit-*` (limits.md) take their place. An API may opt
+# in to passing them (`pass_provider_headers`); the gateway's own limits still win.
 PROVIDER_ACCOUNT_PREFIXES = (
     "x-ratelimit-",
     "ratelimitbysize-",
@@ -53,6 +54,19 @@ PROVIDER_ACCOUNT_PREFIXES = (
     "x-endpoint-monthly-call-limit",
     "x-trial-endpoint-call-",
 )
+# Response-header name prefixes withheld from the caller, as the relay compares them.
+ACCOUNT_PREFIXES = tuple(prefix.encode() for prefix in PROVIDER_ACCOUNT_PREFIXES)
+GATEWAY_LIMIT_PREFIXES = (b"x-ratelimit-",)
+
+
+def withheld_when_passed(gateway_headers: list[tuple[bytes, bytes]]) -> tuple[bytes, ...]:
+    """What an API that passes the provider's account headers still withholds: the provider's
+    rate limits when the gateway sets its own (one set, never both)."""
+    if any(name.startswith(GATEWAY_LIMIT_PREFIXES) for name, _ in gateway_headers):
+        return GATEWAY_LIMIT_PREFIXES
+    return ()
+
+
 _REQUEST_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")
 REQUEST_ID_MAX = 128
 

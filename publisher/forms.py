@@ -175,6 +175,13 @@ class PoliciesForm(forms.Form):
         min_value=1,
         help_text="Largest request body the gateway accepts; empty for the gateway default.",
     )
+    pass_provider_headers = forms.BooleanField(
+        label="Pass the provider's account headers to callers",
+        required=False,
+        help_text="Off by default: the provider's rate-limit, organization and project headers "
+        "describe your account with the provider, not the caller's. The gateway's own "
+        "x-ratelimit-* headers still replace the provider's when a plan sets limits.",
+    )
 
     def __init__(self, *args, tenant: Tenant, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +210,7 @@ class PoliciesForm(forms.Form):
         initial = {
             "allowed_plans": list(api.allowed_plans.all()),
             "request_size_limit": api.request_size_limit,
+            "pass_provider_headers": api.pass_provider_headers,
         }
         for kind, limits in (api.backend_limits or {}).items():
             for name, value in (limits or {}).items():

@@ -108,6 +108,7 @@ def api_doc(api: AiApi) -> ApiDoc:
             "backend_limits": dict(api.backend_limits or {}),
             "request_size_limit": api.request_size_limit,
             "gateway_settings": dict(api.gateway_settings or {}),
+            "pass_provider_headers": api.pass_provider_headers,
             "endpoints": {e.kind: endpoint_doc(e) for e in sorted(api.endpoints.all(), key=_kind)},
             "deployments": sorted(d.environment.slug for d in api.deployments.all()),
             "is_default_version": api.is_default_version,

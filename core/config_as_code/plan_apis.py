@@ -24,7 +24,7 @@ from core.services.lifecycle import TRANSITIONS, change_lifecycle
 from core.services.validation import clean_backend_limits, clean_context, clean_endpoint_url
 
 SETTABLE = ("description", "tags", "api_type", "backend_limits", "request_size_limit",
-            "gateway_settings", "is_default_version")  # fmt: skip
+            "gateway_settings", "is_default_version", "pass_provider_headers")  # fmt: skip
 NO_KEY = "(none)"
 # What a revision does not keep (core.registry.compiler.freeze_config): no redeploy for these.
 NOT_FROZEN = frozenset({"description", "tags", "lifecycle_state", "is_default_version"})

@@ -63,6 +63,11 @@ class ApiDoc(Strict):
     backend_limits: dict[str, Any] = Field(default_factory=dict)
     request_size_limit: int | None = Field(default=None, ge=1)
     gateway_settings: dict[str, Any] = Field(default_factory=dict)
+    pass_provider_headers: bool = Field(
+        default=False,
+        description="Pass the provider account's own headers (rate limits, organization) on to "
+        "callers.",
+    )
     endpoints: dict[str, EndpointDoc] = Field(default_factory=dict)
     deployments: list[str] = Field(
         default_factory=list, description="Environment slugs serving the current configuration."

@@ -59,6 +59,11 @@ class AiApi(models.Model):
         blank=True,
         help_text="System prompt, default parameters and override rules.",
     )
+    pass_provider_headers = models.BooleanField(
+        default=False,
+        help_text="Pass the provider account's own headers (its rate limits, organization, "
+        "project) on to callers; the gateway's own x-ratelimit-* still replace the provider's.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -34,6 +34,7 @@ API_FIELDS = (
     "gateway_settings",
     "api_type",
     "is_default_version",
+    "pass_provider_headers",
 )
 
 

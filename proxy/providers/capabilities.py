@@ -30,6 +30,33 @@ class ReadsResponseHeaders(Protocol):
     def on_response_headers(self, headers: Mapping[str, str]) -> None: ...
 
 
+@runtime_checkable
+class KnowsStreamEnd(Protocol):
+    """The driver tells a whole stream from one the upstream closed cleanly before its
+    vendor's end marker (`[DONE]`, `message_stop`, a finish reason…); asked once, after the
+    body ended. The marker is noticed while parsing the events the driver parses anyway."""
+
+    def stream_complete(self) -> bool: ...
+
+
+@runtime_checkable
+class AddsErrorHeaders(Protocol):
+    """The driver reads response headers out of an upstream error's body (Gemini's
+    `RetryInfo` delay becomes `retry-after`); asked only for error answers."""
+
+    def error_headers(self, status: int, body: bytes) -> list[tuple[bytes, bytes]]: ...
+
+
+@runtime_checkable
+class AliasesOperations(Protocol):
+    """The vendor answers one operation at several paths (Gemini's `v1` and `v1beta`): the
+    deployment also serves the twins of its defined operations. Asked once, when a deployment
+    is loaded."""
+
+    @classmethod
+    def operation_aliases(cls, method: str, path: str) -> tuple[str, ...]: ...
+
+
 class Capability(dict[type, bool]):
     """Which driver classes have one optional capability: `CAPABILITY[type(driver)]`.
 
@@ -50,7 +77,10 @@ class Capability(dict[type, bool]):
 
 REQUESTED_MODEL = Capability(ReadsRequestedModel)
 RESPONSE_HEADERS = Capability(ReadsResponseHeaders)
-CAPABILITIES = (REQUESTED_MODEL, RESPONSE_HEADERS)
+STREAM_END = Capability(KnowsStreamEnd)
+OPERATION_ALIASES = Capability(AliasesOperations)
+ERROR_HEADERS = Capability(AddsErrorHeaders)
+CAPABILITIES = (REQUESTED_MODEL, RESPONSE_HEADERS, STREAM_END, OPERATION_ALIASES, ERROR_HEADERS)
 
 
 def resolve_capabilities(driver_class: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import cast
 
 from proxy.config import ProxyConfig
 from proxy.contract import DeploymentSnapshot, Endpoint
@@ -16,6 +17,7 @@ from proxy.errors import (
 )
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.policies.apply_defaults import compile_policy
+from proxy.providers.capabilities import OPERATION_ALIASES, AliasesOperations
 from proxy.providers.registry import DriverFactory, driver_class
 
 log = logging.getLogger("proxy.registry")
@@ -33,17 +35,16 @@ class LiveDeployment:
 
     def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
         self.snapshot = snapshot
+        self.driver = _load_driver(snapshot.vendor.driver)
+        operations = _served_operations(snapshot, self.driver)
         self._exact = {
-            (op.method.upper(), _normalise(op.path))
-            for op in snapshot.operations
-            if "{" not in op.path
+            (method.upper(), _normalise(path)) for method, path in operations if "{" not in path
         }
         self._templates = [
-            (op.method.upper(), re.compile(_TEMPLATE_PART.sub("[^/]+", _normalise(op.path)) + "$"))
-            for op in snapshot.operations
-            if "{" in op.path
+            (method.upper(), re.compile(_TEMPLATE_PART.sub("[^/]+", _normalise(path)) + "$"))
+            for method, path in operations
+            if "{" in path
         ]
-        self.driver = _load_driver(snapshot.vendor.driver)
         self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
@@ -74,6 +75,18 @@ class LiveDeployment:
         if self.driver is None:
             raise GatewayError(UPSTREAM_MISCONFIGURED, "This API's vendor driver is not available.")
         return prepared
+
+
+def _served_operations(
+    snapshot: DeploymentSnapshot, driver: DriverFactory | None
+) -> list[tuple[str, str]]:
+    """The defined operations, plus the paths the vendor also answers them at."""
+    operations = [(op.method, op.path) for op in snapshot.operations]
+    if driver is None or not OPERATION_ALIASES[cast(type, driver)]:
+        return operations
+    aliases = cast(type[AliasesOperations], driver)
+    twins = [(m, alias) for m, path in operations for alias in aliases.operation_aliases(m, path)]
+    return operations + twins
 
 
 def _load_driver(name: str) -> DriverFactory | None:

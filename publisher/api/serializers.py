@@ -65,6 +65,7 @@ class ApiSerializer(serializers.ModelSerializer):
             "backend_limits",
             "request_size_limit",
             "gateway_settings",
+            "pass_provider_headers",
             "endpoints",
             "is_default_version",
             "created_at",
@@ -213,6 +214,10 @@ class ApiUpdateInput(StrictSerializer):
     backend_limits = BackendLimitsInput()
     request_size_limit = serializers.IntegerField(min_value=1, max_value=MAX_INT32, allow_null=True)
     gateway_settings = typed(serializers.DictField, shapes.GATEWAY_SETTINGS)
+    pass_provider_headers = serializers.BooleanField(
+        help_text="Pass the provider account's own headers (rate limits, organization) on to "
+        "callers; off by default."
+    )
     allowed_plans = serializers.ListField(child=identifier(), help_text="Plan ids.")
 
     def __init__(self, *args, tenant=None, **kwargs) -> None:

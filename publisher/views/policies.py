@@ -1,4 +1,5 @@
-"""Policies: which plans may subscribe, backend token and request limits, request size."""
+"""Policies: which plans may subscribe, backend token and request limits, request size, the
+provider's account headers."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def _save(request: MemberRequest, api: AiApi, form: PoliciesForm) -> bool:
             allowed_plans=list(form.cleaned_data["allowed_plans"]),
             backend_limits=form.backend_limits(),
             request_size_limit=form.cleaned_data["request_size_limit"],
+            pass_provider_headers=form.cleaned_data["pass_provider_headers"],
         )
     except TollgateError as exc:
         apply_errors(form, exc)

@@ -252,3 +252,16 @@ def test_lists_are_paginated(personas, creator) -> None:
         make_api(personas.tenant, personas.creator, name=f"A{n}", context=f"a{n}")
     page = creator.get(url("apis"), {"limit": 2}).json()
     assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+
+
+def test_an_api_opts_in_to_passing_the_provider_headers(personas, creator):
+    api = make_api(personas.tenant, personas.creator)
+    detail = url("api", api_id=api.pk)
+    assert creator.get(detail).json()["pass_provider_headers"] is False
+    changed = creator.patch(detail, {"pass_provider_headers": True}, format="json")
+    assert changed.status_code == 200 and changed.json()["pass_provider_headers"] is True
+    refused = creator.patch(detail, {"pass_provider_headers": "sometimes"}, format="json")
+    assert refused.status_code == 400
+    assert "pass_provider_headers" in str(refused.json())
+    api.refresh_from_db()
+    assert api.pass_provider_headers is True

@@ -306,3 +306,16 @@ def test_prune_refusals_name_the_object_and_apply_nothing(source, personas):
     with pytest.raises(ConfigError, match=r"api:Chat 1.0.0: .*subscriptions"):
         apply_document(source, parse_document(yaml.safe_dump(document)), prune=True)
     assert source.apis.count() == 2  # the deletion of Inhouse was rolled back too
+
+
+def test_the_provider_headers_opt_in_is_configuration(source):
+    document = exported(source)
+    chat = next(a for a in document["apis"] if a["name"] == "Chat")
+    assert chat["pass_provider_headers"] is False
+    chat["pass_provider_headers"] = True
+    doc = parse_document(yaml.safe_dump(document))
+    assert "pass_provider_headers: false -> true" in render_changes(plan_document(source, doc))
+    apply_document(source, doc)
+    served = Deployment.objects.get(api__name="Chat", environment__slug="default")
+    assert served.revision.config["pass_provider_headers"] is True
+    assert plan_document(source, doc) == []

@@ -393,3 +393,12 @@ def _versions(registry) -> dict[tuple[str, str], int]:
         for name, entry in store.entries().items()
         if entry.body
     }
+
+
+def test_the_provider_headers_opt_in_reaches_the_snapshot(registry, personas, live, commit):
+    api, _, _ = live
+    assert registry.deployment(DEFAULT_KEY).pass_provider_headers is False
+    with commit():
+        apis.update_api(api=api, actor=personas.creator, pass_provider_headers=True)
+        deploy(api, personas.publisher)
+    assert registry.deployment(DEFAULT_KEY).pass_provider_headers is True

@@ -89,7 +89,7 @@ def test_redis_appends_and_postgres_and_redis_keep_volumes(compose, services):
     assert command[command.index("--appendonly") + 1] == "yes"
     assert services["postgres"]["volumes"] == ["pgdata:/var/lib/postgresql/data"]
     assert services["redis"]["volumes"] == ["redisdata:/data"]
-    assert set(compose["volumes"]) == {"pgdata", "redisdata", "promdata"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "promdata", "proxy-spool"}
 
 
 def test_prometheus_is_an_opt_in_profile_scraping_ports_no_caller_reaches(compose, services):
@@ -107,6 +107,13 @@ def test_prometheus_is_an_opt_in_profile_scraping_ports_no_caller_reaches(compos
     token = jobs["tollgate-web"]["authorization"]["credentials_file"]
     assert token == "/run/secrets/metrics_token" and prometheus["secrets"] == ["metrics_token"]
     assert compose["secrets"]["metrics_token"] == {"environment": "TOLLGATE_METRICS_TOKEN"}
+
+
+def test_the_proxy_usage_spool_outlives_its_containers(compose, services):
+    # The proxy's default spool: TOLLGATE_DATA_DIR (/data in the image) + /usage-spool.
+    assert services["proxy"]["volumes"] == ["proxy-spool:/data/usage-spool"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "mkdir -p /data/usage-spool && chown tollgate /data /data/usage-spool" in dockerfile
 
 
 def test_secrets_come_from_env_and_are_required(services):

@@ -122,6 +122,9 @@ def test_the_proxy_scales_drains_and_probes_readiness_and_liveness(rendered):
                                      "name": "tollgate-proxy"}  # fmt: skip
     assert hpa["metrics"][0]["resource"]["name"] == "cpu"
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (3, 20)  # the overlay's
+    spool = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}["/data/usage-spool"]
+    volumes = {v["name"]: v for v in pod(rendered, "proxy")["volumes"]}
+    assert "emptyDir" in volumes[spool] or "persistentVolumeClaim" in volumes[spool]
     pdb = find(rendered, "PodDisruptionBudget", "tollgate-proxy")["spec"]
     labels = find(rendered, "Deployment", "tollgate-proxy")["spec"]["template"]["metadata"]
     assert pdb["selector"]["matchLabels"].items() <= labels["labels"].items()

@@ -1,8 +1,10 @@
 """Header rules: the gateway's rate-limit headers replace the provider's, the provider's account
-headers stay with the gateway, Connection-listed headers stop at the hop, and a caller's
-x-request-id is echoed and stored beside the gateway's own."""
+headers stay with the gateway (unless the API opts in to passing them), Connection-listed headers
+stop at the hop, and a caller's x-request-id is echoed and stored beside the gateway's own."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import httpx
 
@@ -83,3 +85,26 @@ def test_an_invalid_request_id_is_not_echoed(proxy, mock, registry):
         assert "x-gateway-request-id" not in response.headers
         event = usage_event(registry, response.headers["x-request-id"])
         assert event["client_request_id"] == ""
+
+
+def test_an_api_that_opts_in_passes_the_provider_account_headers(proxy, mock, registry):
+    deployment = replace(make_deployment(mock.url), pass_provider_headers=True)
+    key = publish(registry, [proxy], deployment)
+    response = post(proxy, deployment, key)
+    assert response.status_code == 200
+    assert response.headers["openai-organization"] == "org-mock"
+    assert response.headers["openai-project"] == "proj_mock"
+    assert response.headers.get_list("x-ratelimit-limit-requests") == ["10000"]
+
+
+def test_an_opted_in_api_still_shows_only_the_gateways_rate_limits(proxy, mock, registry):
+    deployment = replace(make_deployment(mock.url), pass_provider_headers=True)
+    registry.put_deployment(deployment)
+    key, snapshot = limited_key(deployment, plan=Limits(requests=5, unit_seconds=60))
+    registry.put_key(snapshot)
+    wait_synced(proxy.url, registry)
+    response = post(proxy, deployment, key)
+    assert response.status_code == 200
+    assert response.headers.get_list("x-ratelimit-limit-requests") == ["5"]
+    assert "x-ratelimit-limit-tokens" not in response.headers
+    assert response.headers["openai-organization"] == "org-mock"  # the rest passes

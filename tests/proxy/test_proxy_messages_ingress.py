@@ -82,3 +82,17 @@ def test_vendor_errors_reach_anthropic_callers_in_anthropic_shape(gateway, mock)
         client.messages.create(**{**REQUEST, "model": "mock-error-429"})
     assert raised.value.body["type"] == "error"
     assert raised.value.body["error"]["type"] == "rate_limit_error"
+
+
+@pytest.mark.parametrize("vendor", ["openai", "gemini", "cohere"])
+def test_message_start_carries_the_estimated_input_tokens(vendor, gateway, mock):
+    """These vendors count the prompt only at the end of a stream: message_start carries the
+    gateway's estimate, message_delta the vendor's count."""
+    deployment = unified_deployment(mock.url, vendor)
+    key = gateway.publish(deployment)
+    with sdk(gateway, deployment, key) as client, client.messages.stream(**REQUEST) as stream:
+        events = list(stream)
+        final = stream.get_final_message()
+    (start,) = [e for e in events if e.type == "message_start"]
+    assert 0 < start.message.usage.input_tokens < 40  # a two-line prompt, by the tokenizer
+    assert final.usage.input_tokens == TOKENS[0]  # the vendor's own count wins at the end

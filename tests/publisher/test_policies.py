@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 
@@ -55,3 +57,16 @@ def test_other_tenants_plan_is_not_a_choice(client_as, personas, acme_api):
     response = client_as("creator").post(url(acme_api), data)
     assert response.status_code == 400
     assert not acme_api.allowed_plans.filter(pk=foreign.pk).exists()
+
+
+def test_the_provider_headers_opt_in(client_as, acme_api):
+    data = {"production_unit_seconds": 60, "sandbox_unit_seconds": 60}
+    client = client_as("creator")
+    assert client.post(url(acme_api), {**data, "pass_provider_headers": "on"}).status_code == 302
+    acme_api.refresh_from_db()
+    assert acme_api.pass_provider_headers is True
+    page = client.get(url(acme_api)).content.decode()
+    assert re.search(r'name="pass_provider_headers"[^>]* checked', page)
+    assert client.post(url(acme_api), data).status_code == 302
+    acme_api.refresh_from_db()
+    assert acme_api.pass_provider_headers is False

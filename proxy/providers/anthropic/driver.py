@@ -68,6 +68,11 @@ class AnthropicDriver(TranslatingDriver):
             return Usage()
         return anthropic_usage(data.get("usage"), data.get("model") or "")
 
+    def native_stream_ends(self, raw: bytes) -> bool:
+        if raw.startswith((b"event: message_stop", b"event: error")):
+            return True
+        return b"message_stop" in raw and event_json(raw).get("type") == "message_stop"
+
     def native_stream_usage(self, raw: bytes) -> Usage | None:
         if b"message_start" not in raw and b"message_delta" not in raw:
             return None

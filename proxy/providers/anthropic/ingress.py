@@ -10,13 +10,15 @@ through natively. `open_driver` picks between the two.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
+from proxy.limits.estimate import estimate_request, estimator_for
 from proxy.providers.anthropic.ingress_request import openai_payload
 from proxy.providers.anthropic.ingress_stream import AnthropicStreamWriter
 from proxy.providers.base import Call, Driver, Translated, UpstreamRequest
+from proxy.providers.capabilities import ERROR_HEADERS, AddsErrorHeaders
 from proxy.providers.common.errors import TranslationError, text_of
 from proxy.providers.registry import DriverFactory
 
@@ -66,7 +68,7 @@ class AnthropicIngressDriver:
                 client_wants_usage=True,  # the final message_delta carries the usage
             )
         )
-        self.writer = AnthropicStreamWriter(model=payload["model"])
+        self.writer = AnthropicStreamWriter(payload["model"], lambda: estimated_prompt(payload))
 
     def build_request(self) -> UpstreamRequest:
         return self.inner.build_request()
@@ -83,9 +85,26 @@ class AnthropicIngressDriver:
     def stream_end(self) -> bytes:
         return self.writer.feed(self.inner.stream_end()) + self.writer.end_of_body()
 
+    def error_headers(self, status: int, body: bytes) -> list[tuple[bytes, bytes]]:
+        if not ERROR_HEADERS[type(self.inner)]:
+            return []
+        return cast(AddsErrorHeaders, self.inner).error_headers(status, body)
+
+    def stream_complete(self) -> bool:
+        """After `stream_end`: the message was closed (message_stop) or ended by an error."""
+        return self.writer.finished
+
     def map_error(self, status: int, body: bytes) -> tuple[int, bytes]:
         status, body = self.inner.map_error(status, body)
         return status, anthropic_error_body(status, body)
+
+
+def estimated_prompt(payload: dict[str, Any]) -> int:
+    """The prompt's tokens by the gateway's tokenizer for the model (the vendor's count comes
+    only at the end of a stream)."""
+    model = payload.get("model")
+    estimator = estimator_for(model if isinstance(model, str) else "")
+    return estimate_request(payload, estimator, generates=False).prompt
 
 
 def anthropic_message(completion: dict[str, Any]) -> dict[str, Any]:

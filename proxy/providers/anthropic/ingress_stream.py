@@ -3,11 +3,14 @@
 message_start opens the message; text and each tool call become content blocks
 (content_block_start / content_block_delta / content_block_stop); the finish reason and usage
 (OpenAI sends usage last) go in the closing message_delta, then message_stop. Only the first
-choice is carried: Anthropic messages have one.
+choice is carried: Anthropic messages have one. As the vendor's prompt count comes only at the
+end, message_start carries the gateway's estimate of `input_tokens` (SDKs and tools such as
+Claude Code read it there); message_delta then reports the vendor's own count.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -28,8 +31,9 @@ def event(name: str, data: dict[str, Any]) -> bytes:
 
 
 class AnthropicStreamWriter:
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, estimate_input: Callable[[], int] | None = None) -> None:
         self.model = model
+        self.estimate_input = estimate_input  # the prompt's tokens, by the gateway's tokenizer
         self.started = False
         self.finished = False
         self.block = -1  # index of the last opened content block
@@ -97,6 +101,12 @@ class AnthropicStreamWriter:
 
     def _start(self, chunk: dict[str, Any]) -> bytes:
         self.started = True
+        usage = chunk.get("usage")
+        reported = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+        if isinstance(reported, int) and reported > 0:
+            input_tokens = reported
+        else:
+            input_tokens = self.estimate_input() if self.estimate_input else 0
         message = {
             "id": chunk.get("id", ""),
             "type": "message",
@@ -105,7 +115,7 @@ class AnthropicStreamWriter:
             "content": [],
             "stop_reason": None,
             "stop_sequence": None,
-            "usage": {"input_tokens": 0, "output_tokens": 0},
+            "usage": {"input_tokens": input_tokens, "output_tokens": 0},
         }
         return event("message_start", {"message": message})
 

@@ -20,6 +20,7 @@ class AnthropicStreamReader:
     """message_start / content_block_* / message_delta / message_stop → neutral stream steps."""
 
     ends_at_eof = False
+    answered = False  # not consulted: the terminal event ends the stream
 
     def __init__(self) -> None:
         self.tool_index_by_block: dict[int, int] = {}

@@ -54,6 +54,9 @@ class CohereDriver(TranslatingDriver):
     def native_usage(self, data: Any) -> Usage:
         return cohere_usage(data.get("usage")) if isinstance(data, dict) else Usage()
 
+    def native_stream_ends(self, raw: bytes) -> bool:
+        return b"message-end" in raw and event_json(raw).get("type") == "message-end"
+
     def native_stream_usage(self, raw: bytes) -> Usage | None:
         if b"message-end" not in raw:
             return None

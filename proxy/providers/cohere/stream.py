@@ -19,6 +19,7 @@ class CohereStreamReader:
     """message-start / content-delta / tool-call-* / message-end → neutral stream steps."""
 
     ends_at_eof = False
+    answered = False  # not consulted: the terminal event ends the stream
 
     def __init__(self, model: str) -> None:
         self.model = model

@@ -32,11 +32,12 @@ CHAT_COMPLETIONS = "/chat/completions"
 class StreamReader(Protocol):
     """A vendor stream state machine: one parsed SSE event in, one neutral step out.
 
-    `ends_at_eof`: the vendor has no terminal event (Gemini), so the end of the body is the
-    end of the answer. Otherwise a body that ends before the terminal event was cut short and
-    gets no `[DONE]`, so the caller cannot mistake it for a whole answer."""
+    `ends_at_eof`: the vendor has no terminal event (Gemini), so the end of the body ends an
+    answer once `answered` (a finish reason arrived). Otherwise a body that ends before the
+    terminal event was cut short: it gets no `[DONE]`, and the proxy ends it with an error."""
 
     ends_at_eof: bool
+    answered: bool
 
     def feed(self, event: SseEvent) -> StreamStep: ...
 
@@ -52,6 +53,7 @@ class TranslatingDriver:
         self.reader: StreamReader | None = None
         self.encoder: ChunkEncoder | None = None
         self.finished = False
+        self.native_ended = False  # a native stream's end marker went by
         self.answered_model = ""
 
     # -- what a vendor module provides -------------------------------------------------------
@@ -78,6 +80,10 @@ class TranslatingDriver:
         raise NotImplementedError
 
     def native_stream_usage(self, raw: bytes) -> Usage | None:
+        raise NotImplementedError
+
+    def native_stream_ends(self, raw: bytes) -> bool:
+        """Whether this native stream event is the vendor's end marker (or its in-band error)."""
         raise NotImplementedError
 
     def requested_model(self) -> str:
@@ -113,6 +119,8 @@ class TranslatingDriver:
 
     def parse_stream_event(self, event: bytes) -> Translated:
         if not self.unified:
+            if not self.native_ended:
+                self.native_ended = self.native_stream_ends(event)
             usage = self.native_stream_usage(event)
             return Translated(event, self._with_model(usage) if usage else None)
         if self.finished:
@@ -121,9 +129,13 @@ class TranslatingDriver:
         return Translated(self._encode(step), step.usage)
 
     def stream_end(self) -> bytes:
-        if not self.unified or self.finished or not (self.reader and self.reader.ends_at_eof):
+        reader = self.reader
+        if not self.unified or self.finished or not (reader and reader.ends_at_eof):
             return b""
-        return self._finish()
+        return self._finish() if reader.answered else b""
+
+    def stream_complete(self) -> bool:
+        return self.finished if self.unified else self.native_ended
 
     def map_error(self, status: int, body: bytes) -> tuple[int, bytes]:
         if not self.unified:

@@ -7,6 +7,7 @@ reasoning tokens inside `completion_tokens`; thought parts themselves are not sh
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import orjson
@@ -84,6 +85,35 @@ def gemini_error(status: int, body: bytes) -> UpstreamError:
     if not isinstance(error, dict):
         return UpstreamError(status, text_of(body))
     return UpstreamError(status, error.get("message") or text_of(body), _error_code(error))
+
+
+RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
+
+
+def retry_after_seconds(body: bytes) -> int | None:
+    """The delay a Gemini error's `google.rpc.RetryInfo` asks for ("17s", "0.5s"), in whole
+    seconds rounded up, or None."""
+    error = _error_object(body)
+    for detail in error.get("details") or []:
+        if isinstance(detail, dict) and detail.get("@type") == RETRY_INFO:
+            delay = str(detail.get("retryDelay") or "")
+            try:
+                seconds = float(delay.removesuffix("s"))
+            except ValueError:
+                return None
+            return max(0, math.ceil(seconds)) if math.isfinite(seconds) else None
+    return None
+
+
+def _error_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return {}
+    if isinstance(data, list) and data:
+        data = data[0]
+    error = data.get("error") if isinstance(data, dict) else None
+    return error if isinstance(error, dict) else {}
 
 
 def _error_code(error: dict[str, Any]) -> str | None:

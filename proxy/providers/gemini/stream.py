@@ -22,6 +22,7 @@ class GeminiStreamReader:
     ends_at_eof = True
 
     def __init__(self) -> None:
+        self.answered = False  # a finish reason (or a blocked prompt) arrived
         self.started: set[int] = set()
         self.tool_calls_by_choice: dict[int, int] = {}
 
@@ -39,6 +40,7 @@ class GeminiStreamReader:
             step.deltas.append(self._delta(candidate, candidate.get("index", position)))
         if not data.get("candidates") and (data.get("promptFeedback") or {}).get("blockReason"):
             step.deltas.append(ChunkDelta(role="assistant", finish_reason=CONTENT_FILTER))
+        self.answered = self.answered or any(d.finish_reason for d in step.deltas)
         return step
 
     def _delta(self, candidate: dict[str, Any], choice: int) -> ChunkDelta:

@@ -25,6 +25,9 @@ class OpenAIDriver:
         self.call = call
         self._injected = False
         self._model_seen = False
+        # Only chat and legacy completions streams are known to end with `[DONE]` or a finish
+        # reason; any other stream (an operation a publisher added) is not judged.
+        self._ended = call.operation not in STREAMING_OPERATIONS
 
     def build_request(self) -> UpstreamRequest:
         call = self.call
@@ -67,6 +70,8 @@ class OpenAIDriver:
         return Translated(body, usage_of(data) if isinstance(data, dict) else None)
 
     def parse_stream_event(self, event: bytes) -> Translated:
+        if not self._ended:
+            self._ended = ends_openai_stream(event)
         if self._model_seen and b'"usage"' not in event:
             return Translated(event)
         data = event_data(event)
@@ -87,8 +92,27 @@ class OpenAIDriver:
     def stream_end(self) -> bytes:
         return b""
 
+    def stream_complete(self) -> bool:
+        return self._ended
+
     def map_error(self, status: int, body: bytes) -> tuple[int, bytes]:
         return status, body
+
+
+_FINISH_REASON = b'"finish_reason":'
+_DONE_EVENTS = (b"data: [DONE]", b"data:[DONE]")
+_ERROR_EVENT = b'data: {"error"'
+
+
+def ends_openai_stream(event: bytes) -> bool:
+    """`data: [DONE]`, a chunk with a finish reason (some compatible servers omit `[DONE]`) or
+    the provider's own in-band error. Quotes inside generated text are escaped, so the key
+    cannot come from the answer."""
+    at = event.find(_FINISH_REASON)
+    if at >= 0:
+        value = event[at + len(_FINISH_REASON) : at + len(_FINISH_REASON) + 2].lstrip()
+        return value[:1] == b'"'
+    return event.rstrip() in _DONE_EVENTS or event.startswith(_ERROR_EVENT)
 
 
 def usage_of(data: dict[str, Any]) -> Usage | None:
