@@ -18,6 +18,7 @@ import orjson
 
 from proxy.accesslog import AccessLog
 from proxy.asgi import JSON_CONTENT_TYPE, Receive, Scope, Send, send_whole
+from proxy.balancing import Router, open_router
 from proxy.config import ProxyConfig
 from proxy.crypto import KeyRing
 from proxy.forward import Forwarder
@@ -43,6 +44,7 @@ class Resources:
     gateway: Gateway
     session: aiohttp.ClientSession
     access_log: AccessLog | None
+    router: Router
 
     @classmethod
     async def open(cls, config: ProxyConfig) -> Resources:
@@ -52,16 +54,20 @@ class Resources:
         limiter = load_limiter(config)
         session = open_session(config)
         access_log = AccessLog() if config.access_log else None
-        gateway = Gateway(config, registry, Forwarder(session), sink, limiter, access_log)
+        forwarder = Forwarder(session)
+        router = open_router(config, forwarder)
+        gateway = Gateway(config, registry, forwarder, sink, limiter, access_log, router)
         await store.start()
+        await router.start()
         await sink.start()
         await limiter.start()
         if access_log is not None:
             await access_log.start()
-        return cls(config, registry, store, sink, limiter, gateway, session, access_log)
+        return cls(config, registry, store, sink, limiter, gateway, session, access_log, router)
 
     async def close(self) -> None:
         await self.store.close()
+        await self.router.close()
         await self.limiter.close()
         await self.sink.close()
         await self.session.close()

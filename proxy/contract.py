@@ -120,6 +120,30 @@ class Endpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """One member of a side's pool: its own endpoint and credential, and optionally another
+    vendor (on an OpenAI-compatible API) and a model that replaces the caller's."""
+
+    name: str
+    endpoint: Endpoint
+    vendor: Vendor | None = None  # None: the API's vendor
+    model: str = ""
+    weight: int = 1
+    priority: int = 0  # lower first; the next group only when a whole group failed
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        vendor = data.get("vendor")
+        return cls(
+            **{
+                **data,
+                "endpoint": Endpoint(**data["endpoint"]),
+                "vendor": Vendor.from_dict(vendor) if vendor else None,
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     method: str
     path: str
@@ -150,6 +174,11 @@ class DeploymentSnapshot:
     backend_limits: dict[str, Limits] = field(default_factory=dict)
     request_size_limit: int | None = None
     gateway_settings: dict[str, Any] = field(default_factory=dict)
+    # A side with more than one target: its pool (the endpoint above is its first target) and
+    # how it balances, retries and breaks circuits (docs/routing.md). Empty: today's one endpoint.
+    production_pool: tuple[Target, ...] = ()
+    sandbox_pool: tuple[Target, ...] = ()
+    routing: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -175,8 +204,14 @@ class DeploymentSnapshot:
                 "backend_limits": {
                     kind: Limits(**lim) for kind, lim in data["backend_limits"].items() if lim
                 },
+                "production_pool": _targets(data.get("production_pool")),
+                "sandbox_pool": _targets(data.get("sandbox_pool")),
             }
         )
+
+
+def _targets(data: list[dict[str, Any]] | None) -> tuple[Target, ...]:
+    return tuple(Target.from_dict(target) for target in data or ())
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,7 +91,20 @@ class Forwarder:
         extra_headers: Headers,
     ) -> None:
         sent_at = time.perf_counter()
-        response = await self._open(request)
+        response = await self.open(request)
+        await self.relay_response(driver, response, receive, send, record, extra_headers, sent_at)
+
+    async def relay_response(
+        self,
+        driver: Driver,
+        response: aiohttp.ClientResponse,
+        receive: Receive,
+        send: Send,
+        record: CallRecord,
+        extra_headers: Headers,
+        sent_at: float,
+    ) -> None:
+        """Relay an upstream answer whose head has arrived (a pool's router opens its own)."""
         try:
             if RESPONSE_HEADERS[type(driver)]:  # e.g. custom vendors metered from headers
                 cast(ReadsResponseHeaders, driver).on_response_headers(response.headers)
@@ -107,7 +120,7 @@ class Forwarder:
         finally:
             response.release()
 
-    async def _open(self, request: UpstreamRequest) -> aiohttp.ClientResponse:
+    async def open(self, request: UpstreamRequest) -> aiohttp.ClientResponse:
         try:
             return await self._session.request(
                 request.method,

@@ -29,3 +29,6 @@ class CallRecord:
     quota_exceeded: bool = False
     response_started: bool = False
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits
+    target: str = ""  # the pool target that answered (or was tried last); "" without a pool
+    attempts: int = 0  # targets tried; 0 when the API has no pool (one attempt)
+    failovers: str = ""  # "target:reason,…" for each attempt that moved on

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from proxy.balancing.pool import prepare_pools
 from proxy.config import ProxyConfig
 from proxy.contract import DeploymentSnapshot, Endpoint
 from proxy.crypto import InvalidToken, KeyRing
@@ -29,7 +30,7 @@ def _normalise(path: str) -> str:
 class LiveDeployment:
     """Everything per deployment that would otherwise be recomputed per call."""
 
-    __slots__ = ("snapshot", "driver", "policy", "_exact", "_templates", "_endpoints")
+    __slots__ = ("snapshot", "driver", "policy", "pools", "_exact", "_templates", "_endpoints")
 
     def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
         self.snapshot = snapshot
@@ -45,6 +46,7 @@ class LiveDeployment:
         ]
         self.driver = _load_driver(snapshot.vendor.driver)
         self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
+        self.pools = prepare_pools(snapshot, keyring, config)  # {} unless a side has a pool
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
             for kind, endpoint in (
