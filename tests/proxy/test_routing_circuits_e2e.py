@@ -26,7 +26,9 @@ SUSPEND = 2.0
 
 
 @pytest.fixture(scope="module")
-def three_proxies(_mock_process, proxy_logs: Path, shared_redis: RedisDb) -> Iterator[list[Process]]:
+def three_proxies(
+    _mock_process, proxy_logs: Path, shared_redis: RedisDb
+) -> Iterator[list[Process]]:
     proxies = start_proxies(3, proxy_logs, REDIS_URL=shared_redis.url)
     yield proxies
     for process in proxies:

@@ -119,9 +119,7 @@ def test_no_retry_after_the_first_streamed_byte(gateway: Gateway, mock):
     assert (event["attempts"], event["stream_cut"]) == (1, "upstream_closed")
 
 
-def test_openai_target_failing_over_to_anthropic_answers_in_openai_shape(
-    gateway: Gateway, mock
-):
+def test_openai_target_failing_over_to_anthropic_answers_in_openai_shape(gateway: Gateway, mock):
     deployment, names = pool_deployment(
         mock.url,
         [Spec("openai"), Spec("claude", vendor="anthropic", priority=1, model="claude-3-5-haiku")],
