@@ -62,6 +62,20 @@ class RedisNames:
         return f"{self.prefix}:usage"
 
     @property
+    def circuits_open(self) -> str:
+        """The hash of open circuits: target key -> epoch seconds it stays open until."""
+        return f"{self.prefix}:circuit:open"
+
+    @property
+    def circuit_failures(self) -> str:
+        """The hash of consecutive failures by target key, shared by the proxy replicas."""
+        return f"{self.prefix}:circuit:fails"
+
+    def circuit_probe(self, target_key: str) -> str:
+        """Held by the replica sending a half-open circuit's one probe."""
+        return f"{self.prefix}:circuit:probe:{target_key}"
+
+    @property
     def counters(self) -> str:
         """The default prefix of the rate-limit counters."""
         return f"{self.prefix}:rl"
@@ -117,6 +131,11 @@ class Endpoint:
     url: str
     credential: str = ""  # Fernet token; decrypted in memory only
     settings: dict[str, Any] = field(default_factory=dict)
+
+
+def target_key(tenant_id: int, api_id: int, kind: str, name: str) -> str:
+    """Names a pool target's circuit, stable across revisions."""
+    return f"{tenant_id}:{api_id}:{kind}:{name}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,8 @@ EXPORTS: dict[str, str] = {
     "parse_gateway_settings": "proxy.policies.gateway_defaults",
     "shapes_understood": "proxy.policies.apply_defaults",
     "slug_of": "proxy.policies.apply_defaults",
+    # an API's routing settings (target pools) as the proxy reads them
+    "RoutingPolicy": "proxy.balancing.policy",
     # what each lifecycle state allows (routes, listed, subscriptions)
     "lifecycle": "proxy",
     # the env parser, the JSON log formatter, headers that never cross a hop
@@ -60,6 +62,7 @@ __all__ = sorted(EXPORTS)
 if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported on purpose)
     from proxy import contract as contract
     from proxy import lifecycle as lifecycle
+    from proxy.balancing.policy import RoutingPolicy as RoutingPolicy
     from proxy.contract import DEFAULT_REDIS_PREFIX as DEFAULT_REDIS_PREFIX
     from proxy.contract import DEPLOYMENT as DEPLOYMENT
     from proxy.contract import KEY as KEY

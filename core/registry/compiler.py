@@ -16,6 +16,7 @@ from core.models import (
     Subscription,
 )
 from core.operations import offered_operations
+from core.registry.pools import compiled_pools, freeze_pools
 from proxy.public import contract, lifecycle
 
 
@@ -60,6 +61,8 @@ def freeze_config(api: AiApi) -> dict:
         "backend_limits": {k: v for k, v in (api.backend_limits or {}).items() if v},
         "request_size_limit": api.request_size_limit,
         "gateway_settings": dict(api.gateway_settings or {}),
+        "pools": freeze_pools(api),
+        "routing": dict(api.routing or {}),
     }
 
 
@@ -95,6 +98,7 @@ def compile_deployment(deployment: Deployment, version: int) -> contract.Deploym
         },
         request_size_limit=config["request_size_limit"],
         gateway_settings=config["gateway_settings"],
+        **compiled_pools(config),
     )
 
 

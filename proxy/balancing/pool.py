@@ -9,7 +9,7 @@ import orjson
 
 from proxy.balancing.policy import RoutingPolicy
 from proxy.config import ProxyConfig
-from proxy.contract import DeploymentSnapshot, Endpoint, Target, Vendor
+from proxy.contract import DeploymentSnapshot, Endpoint, Target, Vendor, target_key
 from proxy.crypto import InvalidToken, KeyRing
 from proxy.errors import UPSTREAM_ADDRESS_REFUSED, UPSTREAM_MISCONFIGURED, GatewayError
 from proxy.ingress import open_call_driver
@@ -81,9 +81,15 @@ def prepare_pools(
     pools = {}
     for kind, targets in sides:
         if targets:
-            prefix = f"{snapshot.tenant_id}:{snapshot.api_id}:{kind}"
             live = tuple(
-                _prepare(t, f"{prefix}:{t.name}", snapshot, keyring, config) for t in targets
+                _prepare(
+                    t,
+                    target_key(snapshot.tenant_id, snapshot.api_id, kind, t.name),
+                    snapshot,
+                    keyring,
+                    config,
+                )
+                for t in targets
             )
             pools[kind] = LivePool(policy, _groups(live), live)
     return pools

@@ -28,9 +28,9 @@ class RedisCircuits(LocalCircuits):
     def __init__(self, redis: Redis, names: RedisNames) -> None:
         super().__init__()
         self._redis = redis
-        self._open_hash = f"{names.prefix}:circuit:open"
-        self._fails_hash = f"{names.prefix}:circuit:fails"
-        self._probe_prefix = f"{names.prefix}:circuit:probe:"
+        self._open_hash = names.circuits_open
+        self._fails_hash = names.circuit_failures
+        self._probe_prefix = names.circuit_probe("")
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
