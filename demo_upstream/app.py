@@ -17,6 +17,7 @@ from demo_upstream import anthropic, azure, cohere, compatible, gemini, mistral,
 from demo_upstream.common import MockRequest, Response, StreamResponse
 from demo_upstream.faults import StreamFault, UpstreamCut, faulty
 from demo_upstream.recorder import RecordedRequest, Recorder
+from demo_upstream.targets import Targets, faulted, split_target
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,13 +35,20 @@ ABOUT = {
     "service": "tollgate-demo-upstream",
     "description": "A stand-in for the LLM vendors with canned answers; not a real model.",
     "vendors": sorted(prefix.lstrip("/") for prefix in VENDORS),
-    "control": ["GET /_mock/requests", "DELETE /_mock/requests", "GET /_mock/health"],
+    "control": [
+        "GET /_mock/requests",
+        "DELETE /_mock/requests",
+        "GET /_mock/health",
+        "PUT /_mock/targets/{name}",
+        "DELETE /_mock/targets/{name}",
+    ],
     "stream_faults": [
         "x-mock-stream-cut-after: N",
         "x-mock-stream-stall-after: N",
         "x-mock-stream-close-after: N",
         "or a model named mock-stream-{cut,stall,close}-after-N",
     ],
+    "targets": "/_t/{name}/… serves /… as target `name`, with the fault PUT for it",
 }
 
 
@@ -49,6 +57,7 @@ class DemoUpstream:
 
     def __init__(self) -> None:
         self.recorder = Recorder()
+        self.targets = Targets()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -56,15 +65,27 @@ class DemoUpstream:
             return
         body = await _read_body(receive)
         path = scope["path"]
+        if path.startswith("/_mock/targets/"):
+            name = path.removeprefix("/_mock/targets/")
+            await _send_response(send, self.targets.control(scope["method"], name, body))
+            return
         if path == "/" or path.startswith("/_mock/"):
             await _send_response(send, self._control(scope["method"], path))
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         query = scope["query_string"].decode("latin-1")
+        target, path = split_target(path)
         record = self.recorder.add(scope["method"], path, query, headers, body)
-        response = await _answer(scope["method"], path, query, headers, body)
+        record["target"] = target
+        fault = self.targets.fault_of(target)
+        response = await faulted(fault) or await _answer(
+            scope["method"], path, query, headers, body
+        )
         if isinstance(response, StreamResponse):
-            response.events = faulty(response.events, StreamFault.from_request(headers, path, body))
+            stream_fault = StreamFault.from_request(headers, path, body)
+            if fault.cut_after is not None:
+                stream_fault = StreamFault(cut_after=fault.cut_after)
+            response.events = faulty(response.events, stream_fault)
             await _send_stream(send, receive, response, record)
         else:
             await _send_response(send, response)

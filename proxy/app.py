@@ -18,6 +18,7 @@ import orjson
 
 from proxy.accesslog import AccessLog
 from proxy.asgi import JSON_CONTENT_TYPE, Receive, Scope, Send, send_whole
+from proxy.balancing import Router, open_router
 from proxy.config import ProxyConfig
 from proxy.crypto import KeyRing
 from proxy.forward import Forwarder
@@ -50,6 +51,7 @@ class Resources:
     access_log: AccessLog | None
     metrics: ProxyMetrics | None
     tracer: CallTracer | None
+    router: Router
 
     @classmethod
     async def open(cls, config: ProxyConfig) -> Resources:
@@ -62,10 +64,13 @@ class Resources:
         metrics = open_metrics(config, registry, sink)
         tracer = _open_tracer() if config.tracing else None
         observer = metrics.calls if metrics is not None else None
+        forwarder = Forwarder(session)
+        router = open_router(config, forwarder)
         gateway = Gateway(
-            config, registry, Forwarder(session), sink, limiter, access_log, observer, tracer
+            config, registry, forwarder, sink, limiter, access_log, observer, tracer, router
         )
         await store.start()
+        await router.start()
         await sink.start()
         await limiter.start()
         if access_log is not None:
@@ -73,11 +78,22 @@ class Resources:
         if metrics is not None:
             await metrics.start()
         return cls(
-            config, registry, store, sink, limiter, gateway, session, access_log, metrics, tracer
+            config,
+            registry,
+            store,
+            sink,
+            limiter,
+            gateway,
+            session,
+            access_log,
+            metrics,
+            tracer,
+            router,
         )
 
     async def close(self) -> None:
         await self.store.close()
+        await self.router.close()
         await self.limiter.close()
         await self.sink.close()
         await self.session.close()

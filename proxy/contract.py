@@ -62,6 +62,20 @@ class RedisNames:
         return f"{self.prefix}:usage"
 
     @property
+    def circuits_open(self) -> str:
+        """The hash of open circuits: target key -> epoch seconds it stays open until."""
+        return f"{self.prefix}:circuit:open"
+
+    @property
+    def circuit_failures(self) -> str:
+        """The hash of consecutive failures by target key, shared by the proxy replicas."""
+        return f"{self.prefix}:circuit:fails"
+
+    def circuit_probe(self, target_key: str) -> str:
+        """Held by the replica sending a half-open circuit's one probe."""
+        return f"{self.prefix}:circuit:probe:{target_key}"
+
+    @property
     def counters(self) -> str:
         """The default prefix of the rate-limit counters."""
         return f"{self.prefix}:rl"
@@ -119,6 +133,35 @@ class Endpoint:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
+def target_key(tenant_id: int, api_id: int, kind: str, name: str) -> str:
+    """Names a pool target's circuit, stable across revisions."""
+    return f"{tenant_id}:{api_id}:{kind}:{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One member of a side's pool: its own endpoint and credential, and optionally another
+    vendor (on an OpenAI-compatible API) and a model that replaces the caller's."""
+
+    name: str
+    endpoint: Endpoint
+    vendor: Vendor | None = None  # None: the API's vendor
+    model: str = ""
+    weight: int = 1
+    priority: int = 0  # lower first; the next group only when a whole group failed
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        vendor = data.get("vendor")
+        return cls(
+            **{
+                **data,
+                "endpoint": Endpoint(**data["endpoint"]),
+                "vendor": Vendor.from_dict(vendor) if vendor else None,
+            }
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Operation:
     method: str
@@ -152,6 +195,11 @@ class DeploymentSnapshot:
     gateway_settings: dict[str, Any] = field(default_factory=dict)
     # The publisher's opt-in to relay the provider account's headers (headers.py).
     pass_provider_headers: bool = False
+    # A side with more than one target: its pool (the endpoint above is its first target) and
+    # how it balances, retries and breaks circuits (docs/routing.md). Empty: today's one endpoint.
+    production_pool: tuple[Target, ...] = ()
+    sandbox_pool: tuple[Target, ...] = ()
+    routing: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -177,8 +225,14 @@ class DeploymentSnapshot:
                 "backend_limits": {
                     kind: Limits(**lim) for kind, lim in data["backend_limits"].items() if lim
                 },
+                "production_pool": _targets(data.get("production_pool")),
+                "sandbox_pool": _targets(data.get("sandbox_pool")),
             }
         )
+
+
+def _targets(data: list[dict[str, Any]] | None) -> tuple[Target, ...]:
+    return tuple(Target.from_dict(target) for target in data or ())
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,6 +97,12 @@ UPSTREAM_STREAM_INTERRUPTED = _kind(
     SERVER,
     "The provider's connection broke off mid-stream; the answer is incomplete.",
 )
+NO_TARGET_AVAILABLE = _kind(
+    "no_target_available",
+    503,
+    SERVER,
+    "Every target of this API is suspended after failures; retry later.",
+)
 REGISTRY_UNAVAILABLE = _kind(
     "registry_unavailable", 503, SERVER, "The gateway cannot check keys right now."
 )

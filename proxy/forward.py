@@ -102,7 +102,20 @@ class Forwarder:
         extra_headers: Headers,
     ) -> None:
         sent_at = time.perf_counter()
-        response = await self._open(request)
+        response = await self.open(request)
+        await self.relay_response(driver, response, receive, send, record, extra_headers, sent_at)
+
+    async def relay_response(
+        self,
+        driver: Driver,
+        response: aiohttp.ClientResponse,
+        receive: Receive,
+        send: Send,
+        record: CallRecord,
+        extra_headers: Headers,
+        sent_at: float,
+    ) -> None:
+        """Relay an upstream answer whose head has arrived (a pool's router opens its own)."""
         record.upstream_ttfb_ms = (time.perf_counter() - sent_at) * 1000
         try:
             if RESPONSE_HEADERS[type(driver)]:  # e.g. custom vendors metered from headers
@@ -119,7 +132,7 @@ class Forwarder:
         finally:
             response.release()
 
-    async def _open(self, request: UpstreamRequest) -> aiohttp.ClientResponse:
+    async def open(self, request: UpstreamRequest) -> aiohttp.ClientResponse:
         try:
             return await self._session.request(
                 request.method,

@@ -18,6 +18,7 @@ from proxy.asgi import (
     send_whole,
 )
 from proxy.auth import authenticate, authorize
+from proxy.balancing import Router
 from proxy.config import ProxyConfig
 from proxy.errors import GATEWAY_NOT_READY, INTERNAL_ERROR, GatewayError
 from proxy.forward import Forwarder, upstream_headers
@@ -58,6 +59,7 @@ class Gateway:
         access_log: AccessLog | None,
         observer: CallObserver | None = None,
         tracer: CallTracer | None = None,
+        router: Router | None = None,
     ) -> None:
         self._config = config
         self._registry = registry
@@ -68,6 +70,7 @@ class Gateway:
         self._access_log = access_log
         self._observer = observer
         self._tracer = tracer
+        self._router = router
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = CallRecord(new_request_id(), time.perf_counter(), scope["method"], scope["path"])
@@ -122,6 +125,7 @@ class Gateway:
         record.key = key
         grant = authorize(snapshot, key)
         endpoint, credential = live.endpoint_for(key.key_type)
+        pool = live.pools.get(key.key_type) if live.pools else None
         limit = snapshot.request_size_limit or self._config.max_body_bytes
         body = await read_body(receive, headers.get("content-length"), limit)
         payload = object_or_none(body)
@@ -149,8 +153,8 @@ class Gateway:
         assert live.driver is not None  # endpoint_for refuses a deployment without one
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
-        upstream_request = driver.build_request()
-        if self._tracer is not None:
+        upstream_request = driver.build_request() if pool is None else None
+        if self._tracer is not None and upstream_request is not None:
             self._tracer.inject(record, upstream_request.headers)
         reservation: Reservation = NOTHING_RESERVED
         if not self._skips_unlimited or sets_limits(snapshot, key, grant):
@@ -162,14 +166,20 @@ class Gateway:
         record.quota_exceeded = reservation.quota_exceeded
         record.response_headers = reservation.headers
         try:
-            await self._forwarder.relay(
-                driver,
-                upstream_request,
-                receive,
-                send,
-                record,
-                [*id_headers, *reservation.headers],
-            )
+            if upstream_request is not None:
+                await self._forwarder.relay(
+                    driver,
+                    upstream_request,
+                    receive,
+                    send,
+                    record,
+                    [*id_headers, *reservation.headers],
+                )
+            else:
+                assert pool is not None and self._router is not None
+                sticky = headers.get(pool.policy.sticky_header, "")
+                extra = [*id_headers, *reservation.headers]
+                await self._router.relay(pool, call, sticky, receive, send, record, extra)
         finally:
             await _settle(reservation, record)
 
@@ -221,6 +231,9 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         quota_exceeded=record.quota_exceeded,
         stream_cut=record.stream_cut,
         client_request_id=record.client_request_id,
+        target=record.target,
+        attempts=record.attempts or 1,
+        failovers=record.failovers,
     )
 
 

@@ -51,6 +51,8 @@ EXPORTS: dict[str, str] = {
     "parse_gateway_settings": "proxy.policies.gateway_defaults",
     "shapes_understood": "proxy.policies.apply_defaults",
     "slug_of": "proxy.policies.apply_defaults",
+    # an API's routing settings (target pools) as the proxy reads them
+    "RoutingPolicy": "proxy.balancing.policy",
     # what each lifecycle state allows (routes, listed, subscriptions)
     "lifecycle": "proxy",
     # the env parser, the JSON log formatter, headers that never cross a hop
@@ -74,6 +76,7 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.console import CONSOLE_PROOF_HEADER as CONSOLE_PROOF_HEADER
     from proxy.console import CONSOLE_STATES as CONSOLE_STATES
     from proxy.console import console_proof as console_proof
+    from proxy.balancing.policy import RoutingPolicy as RoutingPolicy
     from proxy.contract import DEFAULT_REDIS_PREFIX as DEFAULT_REDIS_PREFIX
     from proxy.contract import DEPLOYMENT as DEPLOYMENT
     from proxy.contract import KEY as KEY

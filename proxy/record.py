@@ -31,3 +31,6 @@ class CallRecord:
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits
     upstream_ttfb_ms: float | None = None  # from sending upstream to its response headers
     span: object | None = None  # the call's trace span, when tracing is on
+    target: str = ""  # the pool target that answered (or was tried last); "" without a pool
+    attempts: int = 0  # targets tried; 0 when the API has no pool (one attempt)
+    failovers: str = ""  # "target:reason,…" for each attempt that moved on

@@ -21,6 +21,7 @@ from core.models import (
 )
 from core.services import validation
 from core.web.forms import PlanMultipleChoiceField, field_of
+from publisher.held_keys import hold, release
 
 CONTEXT_HELP = (
     "The URL path of the API. Put {version} where the version belongs, e.g. {version}/openai "
@@ -148,15 +149,45 @@ class EndpointForm(forms.Form):
         label="Azure api-version", required=False, max_length=40, help_text="e.g. 2024-10-21"
     )
 
-    def __init__(self, *args, kind: str, azure: bool, **kwargs) -> None:
+    held_credential = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args, kind: str, azure: bool, has_key: bool = False, scope: str = "", **kwargs
+    ) -> None:
         kwargs.setdefault("prefix", kind)
         super().__init__(*args, **kwargs)
         if not azure:
             del self.fields["deployment"], self.fields["api_version"]
+        credential = self.fields["credential"]
+        if not has_key:
+            credential.label = "Provider API key"
+            credential.help_text = "The key your provider gave you."
+        if self.is_bound and scope:
+            self._hold_typed_key(scope)
+
+    def _hold_typed_key(self, scope: str) -> None:
+        """Keep a typed (or already held) key across a failed save, encrypted in the form."""
+        typed = self.data.get(self.add_prefix("credential"), "").strip()
+        token = self.data.get(self.add_prefix("held_credential"), "")
+        key = typed or (release(token, scope=scope) if token else "")
+        self.held_key = key
+        if key:
+            data = {
+                **dict(self.data.items()),
+                self.add_prefix("held_credential"): hold(key, scope=scope),
+            }
+            self.data = data
+            self.fields[
+                "credential"
+            ].help_text = "The key you typed is kept (not shown): leave this empty to save it."
+
+    held_key = ""  # the typed or held key of a bound form, see _hold_typed_key
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if self.held_key and not data.get("credential"):
+            data["credential"] = self.held_key
         if data.get("credential") and data.get("clear_credential"):
             self.add_error("clear_credential", "Either enter a new key or remove it, not both.")
         return data

@@ -14,6 +14,7 @@ from publisher.views import (
     policies,
     subscriptions,
     test_console,
+    targets,
     vendors,
     versions,
 )
@@ -23,6 +24,7 @@ app_name = "publisher"
 api_pages = [
     path("", apis.overview, name="overview"),
     path("endpoints/", endpoints.endpoints, name="endpoints"),
+    path("targets/", targets.targets, name="targets"),
     path("policies/", policies.policies, name="policies"),
     path("gateway/", gateway_settings.gateway, name="gateway"),
     path("deploy/", deploy.deploy, name="deploy"),

@@ -4,6 +4,7 @@ compares a desired document with. Provider keys never leave: an endpoint with a 
 
 from __future__ import annotations
 
+from core.config_as_code.plan_targets import primary_weighting, target_docs
 from core.config_as_code.schema import (
     ApiDoc,
     EndpointDoc,
@@ -89,6 +90,7 @@ def endpoint_doc(endpoint: Endpoint) -> EndpointDoc:
         url=endpoint.url,
         credential=STORED if endpoint.credential_encrypted else None,
         settings=dict(endpoint.settings),
+        **primary_weighting(endpoint),
     )
 
 
@@ -112,6 +114,8 @@ def api_doc(api: AiApi) -> ApiDoc:
             "endpoints": {e.kind: endpoint_doc(e) for e in sorted(api.endpoints.all(), key=_kind)},
             "deployments": sorted(d.environment.slug for d in api.deployments.all()),
             "is_default_version": api.is_default_version,
+            "targets": target_docs(api),
+            "routing": dict(api.routing) or None,
         }
     )
 

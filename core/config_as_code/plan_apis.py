@@ -11,9 +11,10 @@ from typing import Any
 
 from core.config_as_code.changes import Change, Context, refuse, reported_at
 from core.config_as_code.exporter import api_doc, tenant_apis
+from core.config_as_code.plan_targets import normalised_targets, set_targets, target_differences
 from core.config_as_code.schema import ApiDoc, EndpointDoc, SecretRef
 from core.errors import TollgateError
-from core.models import AiApi, Deployment, Endpoint, GatewayEnvironment, Plan
+from core.models import AiApi, Deployment, Endpoint, GatewayEnvironment, Plan, Target
 from core.registry.compiler import freeze_config
 from core.secrets import key_ring
 from core.selectors import vendor_version_by_slug
@@ -54,6 +55,7 @@ def _normalised(ctx: Context, doc: ApiDoc, api: AiApi | None, path: str) -> ApiD
             "allowed_plans": sorted(doc.allowed_plans),
             "deployments": sorted(doc.deployments),
             "endpoints": {k: _normalised_endpoint(e, k) for k, e in doc.endpoints.items()},
+            **normalised_targets(doc),
         }
         if driver:
             values["gateway_settings"] = clean_gateway_settings(
@@ -90,6 +92,7 @@ def _api_differences(ctx: Context, api: AiApi | None, doc: ApiDoc, path: str) ->
         if old.get(name) != new[name]
     }
     fields |= _endpoint_differences(ctx, api, before, doc, path)
+    fields |= target_differences(ctx, api, before, doc, path)
     if before is not None and before.lifecycle_state != doc.lifecycle_state:
         _lifecycle_path(before.lifecycle_state, doc.lifecycle_state, f"{path}.lifecycle_state")
     configured = bool(fields.keys() - NOT_FROZEN)
@@ -134,6 +137,12 @@ def _endpoint_differences(
             fields[f"{where}.url"] = (old.url if old else None, new.url)
         if old is None or old.settings != new.settings:
             fields[f"{where}.settings"] = (old.settings if old else None, new.settings)
+        weighting = (new.weight, new.priority)
+        old_weighting: tuple[int | None, int | None] = (None, None)
+        if old is not None:
+            old_weighting = (old.weight, old.priority)
+        if old_weighting != weighting:
+            fields[f"{where}.weighting"] = (old_weighting, weighting)
         wanted = _credential(ctx, new.credential, stored.get(kind), f"{path}.{where}.credential")
         if wanted is not None:
             fields[f"{where}.credential"] = (_shown(old.credential if old else None),
@@ -142,7 +151,7 @@ def _endpoint_differences(
 
 
 def _credential(
-    ctx: Context, ref: SecretRef | None, endpoint: Endpoint | None, path: str
+    ctx: Context, ref: SecretRef | None, endpoint: Endpoint | Target | None, path: str
 ) -> str | None:
     """The provider key to store ("" for none), or None when the stored one stays."""
     current = endpoint.credential_encrypted if endpoint else ""
@@ -188,6 +197,7 @@ def _converge(ctx: Context, doc: ApiDoc, path: str) -> None:
         api = _existing(ctx, doc) or _create(ctx, doc)
         _set_fields(ctx, api, doc)
         _set_endpoints(ctx, api, doc, path)
+        set_targets(ctx, api, doc, path)
         _deploy(ctx, api, doc, path)
         for state in _lifecycle_path(api.lifecycle_state, doc.lifecycle_state, path):
             change_lifecycle(api=api, to_state=state, actor=ctx.actor, note="tollgate apply")

@@ -47,6 +47,23 @@ class EndpointDoc(Strict):
     url: str
     credential: SecretRef | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
+    # As the first target (`primary`) of the side's pool; left out: 1 and 0.
+    weight: int | None = Field(default=None, ge=1, le=1000)
+    priority: int | None = Field(default=None, ge=0, le=100)
+
+
+class TargetDoc(Strict):
+    """One more target of a side's pool (docs/routing.md); the endpoint is the first."""
+
+    name: str = Field(pattern=r"^[-a-zA-Z0-9_]{1,50}$")
+    url: str
+    credential: SecretRef | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    vendor: str = Field(default="", description="Another vendor's slug; empty: the API's.")
+    vendor_version: str = ""
+    model: str = Field(default="", max_length=200)
+    weight: int = Field(default=1, ge=1, le=1000)
+    priority: int = Field(default=0, ge=0, le=100)
 
 
 class ApiDoc(Strict):
@@ -69,6 +86,13 @@ class ApiDoc(Strict):
         "callers.",
     )
     endpoints: dict[str, EndpointDoc] = Field(default_factory=dict)
+    targets: dict[str, list[TargetDoc]] | None = Field(
+        default=None,
+        description="More targets per side (production, sandbox) besides its endpoint.",
+    )
+    routing: dict[str, Any] | None = Field(
+        default=None, description="Balancing, retries and circuits of the pools (docs/routing.md)."
+    )
     deployments: list[str] = Field(
         default_factory=list, description="Environment slugs serving the current configuration."
     )
@@ -84,6 +108,20 @@ class ApiDoc(Strict):
         if unknown:
             raise ValueError(f"only production and sandbox, not {', '.join(unknown)}")
         return endpoints
+
+    @field_validator("targets")
+    @classmethod
+    def _target_kinds(
+        cls, targets: dict[str, list[TargetDoc]] | None
+    ) -> dict[str, list[TargetDoc]] | None:
+        unknown = sorted(set(targets or {}) - {"production", "sandbox"})
+        if unknown:
+            raise ValueError(f"only production and sandbox, not {', '.join(unknown)}")
+        for kind, side in (targets or {}).items():
+            names = [t.name for t in side]
+            if len(set(names)) != len(names) or "primary" in names:
+                raise ValueError(f"{kind}: target names are unique and not primary")
+        return targets or None
 
     @property
     def key(self) -> str:

@@ -23,6 +23,7 @@ from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
 from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
+from core.models.routing import Target
 from core.models.tenants import (
     ROLE_VALUES,
     Invitation,
@@ -48,6 +49,7 @@ __all__ = [
     "AuthScheme",
     "Deployment",
     "Endpoint",
+    "Target",
     "EndpointKind",
     "GatewayEnvironment",
     "Invitation",

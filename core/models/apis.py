@@ -64,6 +64,11 @@ class AiApi(models.Model):
         help_text="Pass the provider account's own headers (its rate limits, organization, "
         "project) on to callers; the gateway's own x-ratelimit-* still replace the provider's.",
     )
+    routing = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How a side with several targets balances, retries and breaks circuits.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -111,6 +116,9 @@ class Endpoint(models.Model):
         blank=True,
         help_text="Driver settings, e.g. Azure deployment and api-version.",
     )
+    # As the first target (`primary`) of a pool, when the side has other targets.
+    weight = models.PositiveIntegerField(default=1)
+    priority = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

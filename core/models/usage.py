@@ -33,6 +33,11 @@ class UsageEvent(models.Model):
     stream_cut = models.CharField(max_length=32, blank=True, default="", db_default="")
     # The caller's own x-request-id (request_id stays the gateway's, the idempotency key).
     client_request_id = models.CharField(max_length=128, blank=True, default="", db_default="")
+    # With a target pool: the target that answered, the targets tried, and why each attempt
+    # before the last moved on ("name:5xx,name:timeout"); "", 1 and "" without a pool.
+    target = models.CharField(max_length=100, blank=True, default="", db_default="")
+    attempts = models.PositiveSmallIntegerField(default=1, db_default=1)
+    failovers = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         indexes = [

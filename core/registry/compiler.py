@@ -16,6 +16,7 @@ from core.models import (
     Subscription,
 )
 from core.operations import offered_operations
+from core.registry.pools import compiled_pools, freeze_pools
 from proxy.public import CONSOLE_STATES, contract, lifecycle
 
 
@@ -61,6 +62,8 @@ def freeze_config(api: AiApi) -> dict:
         "request_size_limit": api.request_size_limit,
         "gateway_settings": dict(api.gateway_settings or {}),
         "pass_provider_headers": api.pass_provider_headers,
+        "pools": freeze_pools(api),
+        "routing": dict(api.routing or {}),
     }
 
 
@@ -97,6 +100,7 @@ def compile_deployment(deployment: Deployment, version: int) -> contract.Deploym
         request_size_limit=config["request_size_limit"],
         gateway_settings=config["gateway_settings"],
         pass_provider_headers=config.get("pass_provider_headers", False),
+        **compiled_pools(config),
     )
 
 

@@ -30,6 +30,8 @@ def _parse(raw: str) -> URL:
     except (ValueError, UnicodeError) as exc:
         raise UnsafeUpstream(f"the URL cannot be parsed ({exc})") from None
     if not url.absolute or not url.raw_host:
+        if "://" not in raw:
+            raise UnsafeUpstream("the URL must start with its scheme, e.g. https://")
         raise UnsafeUpstream("the URL has no host")
     return url
 
@@ -37,7 +39,9 @@ def _parse(raw: str) -> URL:
 def _check_scheme(url: URL, *, allow_http: bool) -> None:
     if url.scheme != "https" and not (url.scheme == "http" and allow_http):
         allowed = "https or http" if allow_http else "https"
-        raise UnsafeUpstream(f"the scheme must be {allowed}, not {url.scheme or 'missing'}")
+        if not url.scheme:
+            raise UnsafeUpstream(f"the URL must start with its scheme ({allowed}://)")
+        raise UnsafeUpstream(f"the scheme must be {allowed}, not {url.scheme}")
 
 
 def _check_parts(url: URL) -> None:

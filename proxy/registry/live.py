@@ -6,6 +6,7 @@ import logging
 import re
 from typing import cast
 
+from proxy.balancing.pool import prepare_pools
 from proxy.config import ProxyConfig
 from proxy.contract import DeploymentSnapshot, Endpoint
 from proxy.crypto import InvalidToken, KeyRing
@@ -31,7 +32,7 @@ def _normalise(path: str) -> str:
 class LiveDeployment:
     """Everything per deployment that would otherwise be recomputed per call."""
 
-    __slots__ = ("snapshot", "driver", "policy", "_exact", "_templates", "_endpoints")
+    __slots__ = ("snapshot", "driver", "policy", "pools", "_exact", "_templates", "_endpoints")
 
     def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
         self.snapshot = snapshot
@@ -46,6 +47,7 @@ class LiveDeployment:
             if "{" in path
         ]
         self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
+        self.pools = prepare_pools(snapshot, keyring, config)  # {} unless a side has a pool
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
             for kind, endpoint in (

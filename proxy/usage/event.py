@@ -35,6 +35,9 @@ class UsageEvent:
     quota_exceeded: bool = False
     stream_cut: str = ""  # "" for a stream that ended whole (and every unstreamed call)
     client_request_id: str = ""  # the caller's x-request-id; request_id stays the gateway's
+    target: str = ""  # the pool target that answered; "" for an API with one endpoint
+    attempts: int = 1  # upstream attempts (targets tried)
+    failovers: str = ""  # "target:reason,…" for each attempt that moved on (429, 5xx, …)
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

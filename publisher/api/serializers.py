@@ -121,7 +121,13 @@ def public_endpoint(endpoint: dict | None) -> dict | None:
 def public_config(config: dict) -> dict:
     """A revision's configuration without the encrypted provider keys."""
     endpoints = config.get("endpoints", {})
-    return {**config, "endpoints": {kind: public_endpoint(ep) for kind, ep in endpoints.items()}}
+    public = {**config, "endpoints": {k: public_endpoint(ep) for k, ep in endpoints.items()}}
+    if "pools" in config:
+        public["pools"] = {
+            kind: [{**t, "endpoint": public_endpoint(t["endpoint"])} for t in targets]
+            for kind, targets in config["pools"].items()
+        }
+    return public
 
 
 class RevisionSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import core.api.converters  # noqa: F401  (registers the id converter)
-from publisher.api import releases, views
+from publisher.api import releases, routing, views
 
 API = "<id:api_id>/"
 
@@ -16,6 +16,13 @@ urlpatterns = [
         views.EndpointDetailView.as_view(),
         name="api-endpoint",
     ),
+    path(API + "targets/", routing.TargetListView.as_view(), name="api-targets"),
+    path(
+        API + "targets/<endpoint_kind:kind>/<slug:name>/",
+        routing.TargetDetailView.as_view(),
+        name="api-target",
+    ),
+    path(API + "routing/", routing.RoutingView.as_view(), name="api-routing"),
     path(API + "lifecycle/", views.LifecycleView.as_view(), name="api-lifecycle"),
     path(API + "versions/", views.VersionListView.as_view(), name="api-versions"),
     path(API + "revisions/", releases.RevisionListView.as_view(), name="api-revisions"),

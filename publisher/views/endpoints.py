@@ -17,6 +17,7 @@ from core.web.rendering import render_page
 from core.web.requests import MemberRequest
 from publisher.forms import EndpointForm
 from publisher.views.common import api_view, finish, require_perm, status_of
+from publisher.views.targets import pool_context
 
 TEMPLATE = "publisher/api_endpoints.html"
 
@@ -59,17 +60,17 @@ def _cards(api: AiApi, posted: EndpointForm | None = None) -> list[EndpointCard]
     azure = is_azure(api.vendor_version)
     cards = []
     for kind in EndpointKind:
+        endpoint = current.get(kind.value)
         form = (
             posted
             if posted is not None and posted.prefix == kind.value
             else EndpointForm(
-                initial=_initial(current.get(kind.value)), kind=kind.value, azure=azure
+                initial=_initial(endpoint),
+                kind=kind.value,
+                azure=azure,
+                has_key=bool(endpoint and endpoint.has_credential),
             )
         )
-        endpoint = current.get(kind.value)
-        if not (endpoint and endpoint.has_credential):
-            form.fields["credential"].label = "Provider API key"
-            form.fields["credential"].help_text = "The key your provider gave you."
         cards.append(EndpointCard(kind.value, kind.label, endpoint, form))
     return cards
 
@@ -104,7 +105,14 @@ def _handle_post(request: MemberRequest, api: AiApi) -> tuple[str | None, Endpoi
     if request.POST.get("action") == "remove":
         api_services.set_endpoint(api=api, kind=kind, actor=request.user, url=None)
         return f"Removed the {kind} endpoint.", None
-    form = EndpointForm(request.POST, kind=kind, azure=is_azure(api.vendor_version))
+    endpoint = api.endpoints.filter(kind=kind).first()
+    form = EndpointForm(
+        request.POST,
+        kind=kind,
+        azure=is_azure(api.vendor_version),
+        has_key=bool(endpoint and endpoint.has_credential),
+        scope=f"{api.uuid}:{kind}",
+    )
     if not form.is_valid():
         return None, form
     try:
@@ -123,6 +131,12 @@ def endpoints(request: MemberRequest, api: AiApi) -> HttpResponse:
         confirmation, form = _handle_post(request, api)
         if confirmation and (done := finish(request, confirmation, request.path)):
             return done
+    return render_endpoints(request, api, form)
+
+
+def render_endpoints(
+    request: MemberRequest, api: AiApi, form: EndpointForm | None = None, **pool_forms
+) -> HttpResponse:
     cards = _cards(api, form)
     posted_kind = request.POST.get("kind")
     context = {
@@ -134,6 +148,9 @@ def endpoints(request: MemberRequest, api: AiApi) -> HttpResponse:
         "azure": is_azure(api.vendor_version),
         "can_edit": can(request.membership, "api.update"),
         "action_url": reverse("publisher:endpoints", kwargs={"api_uuid": api.uuid}),
+        "targets_url": reverse("publisher:targets", kwargs={"api_uuid": api.uuid}),
+        **pool_context(request, api, **pool_forms),
     }
     partial = "card" if context["card"] else None
-    return render_page(request, TEMPLATE, context, partial=partial, status=status_of(form))
+    status = status_of(form, *pool_forms.values())
+    return render_page(request, TEMPLATE, context, partial=partial, status=status)

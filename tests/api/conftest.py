@@ -9,8 +9,10 @@ from rest_framework.test import APIClient
 
 from core.api.auth import create_token
 from core.models import Vendor
-from core.services import access, deployments, invitations, tenants, vendors
+from core.services import access, deployments, invitations, targets, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
+
+BACKUP_URL = "https://backup.example.com/v1"  # `other_api`'s second production target
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +50,9 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
         make_api(tenant, creator, name="Embed", context="embed"), "PUBLISHED", publisher
     )
     draft_api = make_api(tenant, creator, name="Draft", context="draft")
+    targets.save_target(
+        api=other_api, kind="production", name="backup", actor=creator, url=BACKUP_URL
+    )
     spare_plan = tenants.save_plan(tenant=tenant, actor=admin, name="Spare", request_limit=5)
     spare_environment = tenants.save_environment(
         tenant=tenant, actor=admin, slug=env_slug, name="Staging"

@@ -58,6 +58,7 @@ def developer_own(ok: int) -> dict[str, int]:
 
 
 API = lambda w: {"api_id": w.api.pk}  # noqa: E731
+BACKUP = lambda w: {"api_id": w.other_api.pk, "kind": "production", "name": "backup"}  # noqa: E731
 DRAFT = lambda w: {"api_id": w.draft_api.pk}  # noqa: E731
 APP = lambda w: {"app_id": w.app.pk}  # noqa: E731
 KEY = lambda w: {"app_id": w.app.pk, "key_id": w.key.pk}  # noqa: E731
@@ -105,6 +106,14 @@ ROWS: list[Row] = [
         body=lambda w: {"api_key": "sk-rotated"}),
     Row("DELETE", "api-endpoint", grant(204, "creator"),
         kwargs=lambda w: {"api_id": w.api.pk, "kind": "sandbox"}),
+    Row("GET", "api-targets", grant(200, "creator", "publisher"), kwargs=API),
+    Row("GET", "api-target", grant(200, "creator", "publisher"), kwargs=BACKUP),
+    Row("PATCH", "api-target", grant(200, "creator"), kwargs=BACKUP,
+        body=lambda w: {"weight": 3, "api_key": "sk-backup"}),
+    Row("DELETE", "api-target", grant(204, "creator"), kwargs=BACKUP),
+    Row("GET", "api-routing", grant(200, "creator", "publisher"), kwargs=API),
+    Row("PATCH", "api-routing", grant(200, "creator"), kwargs=API,
+        body=lambda w: {"strategy": "latency"}),
     Row("GET", "api-lifecycle", grant(200, "creator", "publisher"), kwargs=API),
     Row("GET", "api-versions", grant(200, "creator", "publisher"), kwargs=API),
     Row("POST", "api-versions", grant(201, "creator"), kwargs=API,

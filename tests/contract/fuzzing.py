@@ -38,6 +38,13 @@ BEYOND_THE_SCHEMA = {
     "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/": "allowed_plans, gateway_settings",
     # the URL safety checks; api_key and clear_api_key exclude each other
     "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/endpoints/{kind}/": "url, clear_api_key",
+    # a target needs its side's endpoint and, when new, a URL passing the safety checks; its
+    # vendor must exist (another vendor only on an OpenAI-compatible API); the name is a slug
+    "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/targets/{kind}/{name}/": (
+        "kind, url, vendor, name, clear_api_key"
+    ),
+    # a header name of whitespace is no header
+    "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/routing/": "sticky_header",
     # range excludes start and end; start comes before end
     "GET /api/v1/tenants/{tenant_slug}/analytics/usage/": "range, start, end",
     "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",

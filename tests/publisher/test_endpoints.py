@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from core.models import Endpoint
+from core.secrets import key_ring
 from tests.publisher.conftest import make_api
 
 SECRET = "sk-very-secret-provider-key"
@@ -98,3 +101,39 @@ def test_azure_settings_are_saved(client_as, personas):
 def test_publisher_sees_but_cannot_edit(client_as, acme_api):
     page = client_as("publisher").get(url(acme_api)).content.decode()
     assert "needs the creator role" in page and "Save production endpoint" not in page
+
+
+def test_without_a_stored_key_the_form_does_not_offer_to_keep_one(client_as, acme_api):
+    client = client_as("creator")
+    assert "Leave empty to keep" not in client.get(url(acme_api)).content.decode()
+    failed = client.post(url(acme_api), {"kind": "production", "production-url": "ftp://x"})
+    assert failed.status_code == 400
+    assert "Leave empty to keep" not in failed.content.decode()
+
+
+def test_a_typed_key_survives_a_failed_save_without_appearing_in_the_page(client_as, acme_api):
+    client = client_as("creator")
+    failed = post(client, acme_api, url="ftp://x", credential=SECRET)
+    page = failed.content.decode()
+    assert failed.status_code == 400 and SECRET not in page
+    held = re.search(r'name="production-held_credential" value="([^"]+)"', page)
+    assert held is not None and "The key you typed is kept" in page
+    saved = post(client, acme_api, held_credential=held.group(1))
+    assert saved.status_code == 302
+    endpoint = Endpoint.objects.get(api=acme_api, kind="production")
+    assert key_ring().decrypt(endpoint.credential_encrypted) == SECRET
+
+
+def test_a_held_key_of_another_form_is_ignored(client_as, acme_api):
+    client = client_as("creator")
+    page = post(client, acme_api, kind="sandbox", url="ftp://x", credential=SECRET).content
+    held = re.search(r'name="sandbox-held_credential" value="([^"]+)"', page.decode())
+    assert held is not None
+    post(client, acme_api, held_credential=held.group(1))  # onto production: not its key
+    assert not Endpoint.objects.get(api=acme_api, kind="production").has_credential
+
+
+def test_a_url_without_scheme_says_to_start_with_it(client_as, acme_api):
+    response = post(client_as("creator"), acme_api, url="//api.example.com/v1")
+    page = response.content.decode()
+    assert "must start with its scheme" in page and "not missing" not in page

@@ -36,6 +36,7 @@ GET_ROWS = [
     ("plan-edit", ADMIN_ONLY),
     ("environment-edit", ADMIN_ONLY),
     ("vendor-edit", ADMIN_ONLY),
+    ("targets", {"admin": 302, "creator": 302, "publisher": 302, "subscriber": 403}),
 ]
 
 # (page, form data, expected status per role); 302 = done and redirected back.
@@ -47,6 +48,18 @@ POST_ROWS = [
         {"kind": "production", "production-url": "http://127.0.0.1:9/v2"},
         {"creator": 302, "publisher": 403, "subscriber": 403},
     ),
+    (
+        "targets",
+        {
+            "action": "save",
+            "target-kind": "production",
+            "target-name": "backup",
+            "target-url": "http://127.0.0.1:9/v3",
+            "target-weight": 1,
+            "target-priority": 1,
+        },
+        {"creator": 302, "publisher": 403, "subscriber": 403},
+    ),  # fmt: skip
     (
         "policies",
         {"production_unit_seconds": 60, "sandbox_unit_seconds": 60},
@@ -115,7 +128,7 @@ def custom_vendor(personas):
 
 
 def url_for(name: str, api, personas) -> str:
-    if name in API_PAGES or name in API_ACTIONS:
+    if name in API_PAGES or name in API_ACTIONS or name == "targets":
         return reverse(f"publisher:{name}", kwargs={"api_uuid": api.uuid})
     if name == "create-details":
         return reverse("publisher:create-details") + f"?vendor_version={api.vendor_version_id}"
