@@ -136,6 +136,10 @@ class Gateway:
             ingress=record.ingress,
             extra={"request_id": record.request_id},
         )
+        if live.knowledge is not None:
+            send = await live.knowledge.ground(
+                call, record, send, self._registry.knowledge, self._forwarder.session
+            )
         assert live.driver is not None  # endpoint_for refuses a deployment without one
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
@@ -205,6 +209,7 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         quota_exceeded=record.quota_exceeded,
         stream_cut=record.stream_cut,
         client_request_id=record.client_request_id,
+        knowledge=record.knowledge,
     )
 
 

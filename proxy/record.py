@@ -29,3 +29,5 @@ class CallRecord:
     quota_exceeded: bool = False
     response_started: bool = False
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits
+    knowledge: str = ""  # the retrieval's sources as JSON, for APIs that attach collections
+    knowledge_rewrite_tokens: int = 0

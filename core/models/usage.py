@@ -33,6 +33,8 @@ class UsageEvent(models.Model):
     stream_cut = models.CharField(max_length=32, blank=True, default="", db_default="")
     # The caller's own x-request-id (request_id stays the gateway's, the idempotency key).
     client_request_id = models.CharField(max_length=128, blank=True, default="", db_default="")
+    # The knowledge passages retrieved for the call: {"sources": [...], "rewrite_tokens": n}.
+    knowledge = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         indexes = [

@@ -14,6 +14,7 @@ from proxy.errors import (
     UPSTREAM_MISCONFIGURED,
     GatewayError,
 )
+from proxy.knowledge.plan import compile_knowledge
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.policies.apply_defaults import compile_policy
 from proxy.providers.registry import DriverFactory, driver_class
@@ -29,7 +30,15 @@ def _normalise(path: str) -> str:
 class LiveDeployment:
     """Everything per deployment that would otherwise be recomputed per call."""
 
-    __slots__ = ("snapshot", "driver", "policy", "_exact", "_templates", "_endpoints")
+    __slots__ = (
+        "snapshot",
+        "driver",
+        "policy",
+        "knowledge",
+        "_exact",
+        "_templates",
+        "_endpoints",
+    )
 
     def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
         self.snapshot = snapshot
@@ -45,6 +54,7 @@ class LiveDeployment:
         ]
         self.driver = _load_driver(snapshot.vendor.driver)
         self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
+        self.knowledge = compile_knowledge(snapshot, self.driver)  # None: no collection
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
             for kind, endpoint in (

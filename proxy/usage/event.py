@@ -34,6 +34,7 @@ class UsageEvent:
     quota_exceeded: bool = False
     stream_cut: str = ""  # "" for a stream that ended whole (and every unstreamed call)
     client_request_id: str = ""  # the caller's x-request-id; request_id stays the gateway's
+    knowledge: str = ""  # retrieved sources as JSON: {"sources": [...], "rewrite_tokens": n}
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)
