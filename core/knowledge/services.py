@@ -14,7 +14,7 @@ from core.knowledge.publish import publish_collection, withdraw_collection
 from core.models import AiApi, Collection, Document, DocumentStatus, Tenant
 from core.services.apis import update_api
 from core.services.audit import record
-from proxy.public import embedder, parse_knowledge
+from proxy.public import embedder
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -154,25 +154,12 @@ def delete_document(*, document: Document, actor) -> None:
 
 
 def attach_collections(*, api: AiApi, actor, knowledge: dict[str, Any] | None) -> AiApi:
-    """Set (or, with None, remove) the `knowledge` section of an API's gateway settings. The
-    collections must be the API's tenant's own; a new revision deploys it."""
+    """Set (or, with None, remove) the `knowledge` section of an API's gateway settings
+    (validated, and checked to name only the API's tenant's collections, by update_api); a new
+    revision deploys it."""
     settings = dict(api.gateway_settings or {})
     if knowledge:
-        parsed, problems = parse_knowledge(knowledge)
-        if problems or parsed is None:
-            raise InvalidInput("Invalid knowledge settings.", fields={"knowledge": problems})
-        known = set(
-            Collection.objects.filter(
-                tenant_id=api.tenant_id, slug__in=parsed.collections
-            ).values_list("slug", flat=True)
-        )
-        unknown = [slug for slug in parsed.collections if slug not in known]
-        if unknown:
-            raise InvalidInput(
-                "Invalid knowledge settings.",
-                fields={"knowledge": [f"Unknown collection {slug!r}." for slug in unknown]},
-            )
-        settings["knowledge"] = parsed.to_dict()
+        settings["knowledge"] = knowledge
     else:
         settings.pop("knowledge", None)
     return update_api(api=api, actor=actor, gateway_settings=settings)
