@@ -118,8 +118,12 @@ def test_only_the_tenants_own_collections_attach(personas, client_for):
         settings = {"knowledge": {"collections": [slug], **more}}
         return creator.patch(api_url, {"gateway_settings": settings}, format="json")
 
-    assert attach("theirs").json()["error"]["fields"]["knowledge"] == ["Unknown collection 'theirs'."]
-    assert "strategy" in attach("mine", strategy="psychic").json()["error"]["fields"]["knowledge"][0]
+    assert attach("theirs").json()["error"]["fields"]["knowledge"] == [
+        "Unknown collection 'theirs'."
+    ]
+    assert (
+        "strategy" in attach("mine", strategy="psychic").json()["error"]["fields"]["knowledge"][0]
+    )
     response = attach("mine", strategy="rewrite", top_k=3)
     assert response.status_code == 200, response.content
     assert response.json()["gateway_settings"]["knowledge"]["strategy"] == "rewrite"
