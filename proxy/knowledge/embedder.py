@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from wordllama.inference import WordLlamaInference
+    from wordllama.inference import WordLlamaInference  # type: ignore[import-untyped]
 
 MODEL = "wordllama-l2-supercat-256"
 DIMENSIONS = 256
@@ -24,7 +24,7 @@ _lock = threading.Lock()
 
 @cache
 def _model() -> WordLlamaInference:
-    import wordllama
+    import wordllama  # type: ignore[import-untyped]
 
     # The package keeps its tokenizer under tokenizers/, where WordLlama's own lookup of the
     # project root misses it; as the cache directory, the package folder is found by both.
@@ -47,8 +47,10 @@ def embed(texts: list[str]) -> np.ndarray:
     load()
     vectors = np.asarray(_model().embed(texts, norm=False), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised
 
 
 def embed_one(text: str) -> np.ndarray:
-    return embed([text])[0]
+    row: np.ndarray = embed([text])[0]
+    return row

@@ -46,9 +46,10 @@ class KnowledgePlan:
     ) -> Send:
         """Search the collections for the call's query and place the passages in its request
         (call.payload and call.body); answer the `send` that reports the sources back."""
-        shape = shape_of(call.ingress, self.vendor_driver, call.operation)
+        found = shape_of(call.ingress, self.vendor_driver, call.operation)
+        shape = found.conversation if found else ""  # "openai" | "anthropic" | "" (no chat)
         payload = call.payload
-        if shape is None or payload is None or not isinstance(payload.get("messages"), list):
+        if not shape or payload is None or not isinstance(payload.get("messages"), list):
             return send
         query = await self._query(call, record, payload, shape, session)
         hits = await self.search(indexes, query) if query.strip() else []

@@ -27,7 +27,7 @@ def turns(payload: dict[str, Any]) -> list[tuple[str, str]]:
     if not isinstance(messages, list):
         return []
     found = [
-        (m.get("role"), message_text(m))
+        (str(m.get("role")), message_text(m))
         for m in messages
         if isinstance(m, dict) and m.get("role") in ("user", "assistant")
     ]

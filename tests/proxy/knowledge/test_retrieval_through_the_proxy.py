@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import anthropic
 import httpx
 import openai
 import orjson
 
+from tests.proxy.gateways import unified_deployment
 from tests.proxy.knowledge.indexes import build_index, publish_and_wait
 from tests.proxy.support import eventually, make_deployment, next_id
 
@@ -160,3 +162,24 @@ def test_the_rerank_step_lifts_exact_terms(gateway, mock):
     response = chat(gateway, deployment, key, [{"role": "user", "content": "What is E-4711?"}])
 
     assert response.json()["tollgate"]["sources"][0]["document_id"] == 73
+
+
+def test_anthropic_messages_get_the_passages_in_system(gateway, mock):
+    tenant, slug = next_id(), f"claude-{next_id()}"
+    publish_and_wait(gateway, build_index(tenant, slug, {81: REFUNDS, 82: SHIPPING}))
+    settings = {"knowledge": {"collections": [slug], "top_k": 1}}
+    deployment = unified_deployment(
+        mock.url, "anthropic", gateway_settings=settings, tenant_id=tenant
+    )
+    key = gateway.publish(deployment)
+    with anthropic.Anthropic(api_key=key, base_url=gateway.base_url(deployment)) as client:
+        raw = client.messages.with_raw_response.create(
+            model="claude-x",
+            max_tokens=20,
+            system="Be brief.",
+            messages=[{"role": "user", "content": QUESTION}],
+        )
+
+    system = orjson.loads(mock.requests()[-1]["body"])["system"]
+    assert system.startswith("Be brief.\n\n") and "[1] Refunds" in system
+    assert raw.headers["x-tollgate-knowledge-sources"].startswith(f"{slug}/81#0")
