@@ -16,6 +16,13 @@ import orjson
 from proxy.contract import KNOWLEDGE
 from proxy.knowledge.settings import index_key
 
+# Past this many chunks a search first ranks everyone on the vectors' leading dimensions
+# (WordLlama's embeddings are Matryoshka-trained: a prefix is itself an embedding), then
+# rescores the best candidates on all of them: a quarter of the memory read per query.
+COARSE_FROM = 20_000
+COARSE_DIMENSIONS = 64
+COARSE_CANDIDATES = 256
+
 __all__ = ["KNOWLEDGE", "Hit", "KnowledgeIndex", "Passage", "index_key"]
 
 
@@ -41,6 +48,12 @@ class KnowledgeIndex:
     model: str
     passages: tuple[Passage, ...]
     vectors: np.ndarray  # (len(passages), dimensions) float32, rows normalised
+    coarse: np.ndarray | None = None  # the leading dimensions, contiguous, for big indexes
+
+    def __post_init__(self) -> None:
+        if len(self.passages) >= COARSE_FROM and self.vectors.shape[1] > COARSE_DIMENSIONS:
+            prefix = np.ascontiguousarray(self.vectors[:, :COARSE_DIMENSIONS])
+            object.__setattr__(self, "coarse", prefix)
 
     def to_json(self) -> bytes:
         return orjson.dumps(
@@ -74,8 +87,20 @@ class KnowledgeIndex:
         count = len(self.passages)
         if count == 0 or k <= 0:
             return []
+        if self.coarse is not None:
+            rough = self.coarse @ query[:COARSE_DIMENSIONS]
+            candidates = _best(rough, max(COARSE_CANDIDATES, 4 * k))
+            scores = self.vectors[candidates] @ query
+            top = _best(scores, k)
+            return [Hit(self.passages[candidates[i]], float(scores[i])) for i in top]
         scores = self.vectors @ query
-        cut = count - k
-        top = np.argpartition(scores, cut)[cut:] if cut > 0 else np.arange(count)
-        ranked = top[np.argsort(-scores[top], kind="stable")]
-        return [Hit(self.passages[i], float(scores[i])) for i in ranked]
+        return [Hit(self.passages[i], float(scores[i])) for i in _best(scores, k)]
+
+
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the k highest scores, best first."""
+    count = len(scores)
+    cut = count - k
+    top = np.argpartition(scores, cut)[cut:] if cut > 0 else np.arange(count)
+    ranked: np.ndarray = top[np.argsort(-scores[top], kind="stable")]
+    return ranked
