@@ -9,8 +9,8 @@ import logging
 import numpy as np
 from django.db import transaction
 
-from core.models import Chunk, Collection, DocumentStatus
-from core.registry.store import get_store
+from core.models import Chunk, Collection, DocumentStatus, RegistryEntry
+from core.registry.store import RedisStore, RegistryStore, get_store
 from proxy.public import KNOWLEDGE, KnowledgeIndex, Passage, embedder, index_key
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,13 @@ def withdraw_collection(tenant_id: int, slug: str) -> None:
     store.delete(KNOWLEDGE, index_key(tenant_id, slug), store.next_version())
 
 
+def _published(store: RegistryStore, key: str) -> bool:
+    """Without reading the index itself, which can be large."""
+    if isinstance(store, RedisStore):
+        return bool(store.redis.exists(store.names.knowledge(key)))
+    return RegistryEntry.objects.filter(kind=KNOWLEDGE, key=key).exclude(body="").exists()
+
+
 def key_of(collection: Collection) -> str:
     return index_key(collection.tenant_id, collection.slug)
 
@@ -55,7 +62,7 @@ def key_of(collection: Collection) -> str:
 def publish_missing() -> int:
     """Republish the indexes the store lost (a Redis restart); part of the registry rebuild."""
     store = get_store()
-    missing = [c for c in Collection.objects.all() if store.get(KNOWLEDGE, key_of(c)) is None]
+    missing = [c for c in Collection.objects.all() if not _published(store, key_of(c))]
     for collection in missing:
         publish_collection(collection.pk)
     if missing:

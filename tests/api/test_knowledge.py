@@ -127,3 +127,18 @@ def test_only_the_tenants_own_collections_attach(personas, client_for):
     response = attach("mine", strategy="rewrite", top_k=3)
     assert response.status_code == 200, response.content
     assert response.json()["gateway_settings"]["knowledge"]["strategy"] == "rewrite"
+
+
+def test_a_lost_index_is_republished_by_the_registry_rebuild(personas, creator):
+    from core.registry.publisher import rebuild
+
+    creator.post(url("collections"), {"slug": "lost", "name": "Lost"}, format="json")
+    document = upload(creator, "lost", title="Refunds", media_type="text", text=REFUNDS)
+    ingest_document(document["id"])
+    store = get_store()
+    store.delete(KNOWLEDGE, f"{personas.tenant.pk}:lost", store.next_version())
+    assert published_index(personas.tenant.pk, "lost") is None
+
+    rebuild()
+
+    assert [p.title for p in published_index(personas.tenant.pk, "lost").passages] == ["Refunds"]
