@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "api.lifecycle": frozenset({PUBLISHER}),
     "api.subscriptions": frozenset({PUBLISHER}),
     "api.analytics": frozenset({CREATOR, PUBLISHER}),
+    "knowledge.view": frozenset({CREATOR, PUBLISHER}),
+    "knowledge.manage": frozenset({CREATOR}),
     "catalog.view": frozenset({CREATOR, PUBLISHER, SUBSCRIBER}),
     "devportal.use": frozenset({SUBSCRIBER}),
     "tenant.manage": frozenset(),

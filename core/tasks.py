@@ -85,3 +85,11 @@ EMBEDDED_SCHEDULE = (
     (expire_keys, 60.0),
     (reconcile_registry, 300.0),
 )
+
+
+@app.task(name="tollgate.ingest_document")
+def ingest_document(document_id: int) -> None:
+    """Extract, chunk and embed one uploaded document, then republish its collection."""
+    from core.knowledge.ingest import ingest_document as ingest
+
+    ingest(document_id)

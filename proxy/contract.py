@@ -13,6 +13,7 @@ import orjson
 
 DEPLOYMENT = "deployment"
 KEY = "key"
+KNOWLEDGE = "knowledge"
 DEFAULT_REDIS_PREFIX = "tg"
 
 
@@ -35,6 +36,10 @@ class RedisNames:
     def key(self, digest: str) -> str:
         """The string holding one key snapshot."""
         return f"{self.prefix}:reg:{KEY}:{digest}"
+
+    def knowledge(self, index_key: str) -> str:
+        """The string holding one collection's compiled index ("<tenant id>:<slug>")."""
+        return f"{self.prefix}:reg:{KNOWLEDGE}:{index_key}"
 
     @property
     def version(self) -> str:

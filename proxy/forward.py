@@ -75,6 +75,10 @@ class Forwarder:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self._session = session
 
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        return self._session
+
     async def relay(
         self,
         driver: Driver,

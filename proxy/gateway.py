@@ -150,6 +150,10 @@ class Gateway:
             ingress=record.ingress,
             extra={"request_id": record.request_id},
         )
+        if live.knowledge is not None:
+            send = await live.knowledge.ground(
+                call, record, send, self._registry.knowledge, self._forwarder.session
+            )
         assert live.driver is not None  # endpoint_for refuses a deployment without one
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
@@ -234,6 +238,7 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         target=record.target,
         attempts=record.attempts or 1,
         failovers=record.failovers,
+        knowledge=record.knowledge,
     )
 
 

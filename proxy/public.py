@@ -21,6 +21,7 @@ EXPORTS: dict[str, str] = {
     "DEFAULT_REDIS_PREFIX": "proxy.contract",
     "DEPLOYMENT": "proxy.contract",
     "KEY": "proxy.contract",
+    "KNOWLEDGE": "proxy.contract",
     "RedisNames": "proxy.contract",
     # provider-key encryption and API-key digests
     "KeyRing": "proxy.crypto",
@@ -67,6 +68,15 @@ EXPORTS: dict[str, str] = {
     "MIN_SECRET_LENGTH": "proxy.production",
     "fernet_key_problems": "proxy.production",
     "refusals": "proxy.production",
+    # knowledge collections: the offline embedder, the index format, the attach settings
+    "embedder": "proxy.knowledge",
+    "KnowledgeIndex": "proxy.knowledge.index",
+    "Passage": "proxy.knowledge.index",
+    "index_key": "proxy.knowledge.settings",
+    "parse_knowledge": "proxy.knowledge.settings",
+    "KnowledgeSettings": "proxy.knowledge.settings",
+    "STRATEGIES": "proxy.knowledge.settings",
+    "DEFAULT_TEMPLATE": "proxy.knowledge.settings",
 }
 __all__ = sorted(EXPORTS)
 
@@ -80,6 +90,7 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.contract import DEFAULT_REDIS_PREFIX as DEFAULT_REDIS_PREFIX
     from proxy.contract import DEPLOYMENT as DEPLOYMENT
     from proxy.contract import KEY as KEY
+    from proxy.contract import KNOWLEDGE as KNOWLEDGE
     from proxy.contract import RedisNames as RedisNames
     from proxy.crypto import KeyRing as KeyRing
     from proxy.crypto import key_digest as key_digest
@@ -88,6 +99,14 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.ingress import unified_operations as unified_operations
     from proxy.jsonlog import JsonFormatter as JsonFormatter
     from proxy.jsonlog import logging_config as logging_config
+    from proxy.knowledge import embedder as embedder
+    from proxy.knowledge.index import KnowledgeIndex as KnowledgeIndex
+    from proxy.knowledge.index import Passage as Passage
+    from proxy.knowledge.settings import DEFAULT_TEMPLATE as DEFAULT_TEMPLATE
+    from proxy.knowledge.settings import STRATEGIES as STRATEGIES
+    from proxy.knowledge.settings import KnowledgeSettings as KnowledgeSettings
+    from proxy.knowledge.settings import index_key as index_key
+    from proxy.knowledge.settings import parse_knowledge as parse_knowledge
     from proxy.limits import CallIdentity as CallIdentity
     from proxy.limits import Counter as Counter
     from proxy.limits import LimiterConfig as LimiterConfig

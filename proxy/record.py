@@ -34,3 +34,5 @@ class CallRecord:
     target: str = ""  # the pool target that answered (or was tried last); "" without a pool
     attempts: int = 0  # targets tried; 0 when the API has no pool (one attempt)
     failovers: str = ""  # "target:reason,…" for each attempt that moved on
+    knowledge: str = ""  # the retrieval's sources as JSON, for APIs that attach collections
+    knowledge_rewrite_tokens: int = 0

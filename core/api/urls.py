@@ -40,6 +40,7 @@ tenant_routes: list[URLPattern | URLResolver] = [
     ),
     path("audit/", tenant_admin.AuditLogView.as_view(), name="audit"),
     path("analytics/", include("core.api.analytics_urls")),
+    path("knowledge/", include("core.api.knowledge_urls")),
     path("config/", include("core.api.config_as_code")),
 ]
 

@@ -21,6 +21,7 @@ from core.models.apis import (
 )
 from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
+from core.models.knowledge import Chunk, Collection, Document, DocumentStatus
 from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
 from core.models.routing import Target
@@ -47,7 +48,11 @@ __all__ = [
     "ApplicationTier",
     "AuditLog",
     "AuthScheme",
+    "Chunk",
+    "Collection",
     "Deployment",
+    "Document",
+    "DocumentStatus",
     "Endpoint",
     "Target",
     "EndpointKind",

@@ -38,6 +38,8 @@ class UsageEvent(models.Model):
     target = models.CharField(max_length=100, blank=True, default="", db_default="")
     attempts = models.PositiveSmallIntegerField(default=1, db_default=1)
     failovers = models.CharField(max_length=500, blank=True, default="", db_default="")
+    # The knowledge passages retrieved for the call: {"sources": [...], "rewrite_tokens": n}.
+    knowledge = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         indexes = [

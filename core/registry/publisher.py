@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, replace
 import orjson
 from django.db import transaction
 
+from core.knowledge.publish import publish_missing
 from core.models import ApiKey, Deployment
 from core.registry.compiler import active_keys, compile_deployment, compile_key, deployment_key_of
 from core.registry.store import ABSENT, EntryName, RegistryStore, Stored, get_store
@@ -113,6 +114,7 @@ def rebuild(batch_size: int = REBUILD_BATCH) -> RebuildReport:
         version=store.current_version(),
     )
     log.info("registry rebuilt", extra={"event": "registry_rebuilt", **asdict(report)})
+    publish_missing()  # knowledge indexes: compiled from chunks, republished only when lost
     return report
 
 

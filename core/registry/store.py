@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from core.models import RegistryCounter, RegistryEntry
-from proxy.public import DEPLOYMENT, KEY, RedisNames
+from proxy.public import DEPLOYMENT, KEY, KNOWLEDGE, RedisNames
 
 EntryName = tuple[str, str]  # (kind, key)
 
@@ -113,6 +113,8 @@ class RedisStore:
         """The Redis key holding an entry, and its hash field ('' for a plain string)."""
         if kind == DEPLOYMENT:
             return self.names.deployments, key
+        if kind == KNOWLEDGE:
+            return self.names.knowledge(key), ""
         return self.names.key(key), ""
 
     def _write_entry(
@@ -142,7 +144,8 @@ class RedisStore:
     def get(self, kind: str, key: str) -> bytes | None:
         if kind == DEPLOYMENT:
             return cast("bytes | None", self.redis.hget(self.names.deployments, key))
-        return cast("bytes | None", self.redis.get(self.names.key(key)))
+        name, _ = self._place(kind, key)
+        return cast("bytes | None", self.redis.get(name))
 
     def items(self, kind: str) -> dict[str, bytes]:
         if kind == DEPLOYMENT:
@@ -208,8 +211,11 @@ class DatabaseStore:
         return True
 
     def entries(self) -> dict[EntryName, Stored]:
-        """Every row, deleted ones included (their version guards a later conditional write)."""
-        rows = RegistryEntry.objects.values_list("kind", "key", "body", "version")
+        """Every row, deleted ones included (their version guards a later conditional write);
+        knowledge indexes are republished by their own reconcile."""
+        rows = RegistryEntry.objects.filter(kind__in=(DEPLOYMENT, KEY)).values_list(
+            "kind", "key", "body", "version"
+        )
         return {(kind, key): Stored(body.encode(), version) for kind, key, body, version in rows}
 
     def get(self, kind: str, key: str) -> bytes | None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from core.errors import Conflict, InvalidInput
+from core.knowledge.attach import check_attached
 from core.models import AiApi, Endpoint, EndpointKind, Plan, Tenant, VendorVersion
 from core.secrets import encrypt_credential
 from core.services.audit import record
@@ -118,6 +119,7 @@ def update_api(*, api: AiApi, actor, allowed_plans: list[Plan] | None = None, **
             api_type=changes.get("api_type", api.api_type),
             driver=api.vendor_version.driver,
         )
+        check_attached(api.tenant_id, changes["gateway_settings"])
     for field_name, value in changes.items():
         setattr(api, field_name, value)
     _ensure_unique(api)

@@ -20,9 +20,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from proxy.knowledge.settings import parse_knowledge
+
 PARAMETERS = ("model", "temperature", "top_p", "max_tokens", "stop")
 TEXT_FIELDS = ("system_prompt", "assistant_prefill")
-TOP_LEVEL = frozenset({*TEXT_FIELDS, "parameters"})
+TOP_LEVEL = frozenset({*TEXT_FIELDS, "parameters", "knowledge"})  # knowledge: proxy/knowledge
 MAX_TEXT = 32_000
 MAX_STOP_SEQUENCES = 16
 FieldErrors = dict[str, list[str]]
@@ -43,6 +45,7 @@ class GatewayDefaults:
     top_p: ParameterDefault | None = None
     max_tokens: ParameterDefault | None = None
     stop: ParameterDefault | None = None
+    knowledge: dict[str, Any] | None = None  # collections attached (proxy/knowledge/settings.py)
 
     @property
     def is_empty(self) -> bool:
@@ -61,6 +64,8 @@ class GatewayDefaults:
             name: {"value": default.value, "overridable": default.overridable}
             for name, default in self.parameters()
         }
+        if self.knowledge:
+            data["knowledge"] = self.knowledge
         return {key: value for key, value in data.items() if value}
 
 
@@ -84,8 +89,16 @@ def parse_gateway_settings(raw: Any) -> tuple[GatewayDefaults, FieldErrors]:
         top_p=parameter("top_p"),
         max_tokens=parameter("max_tokens"),
         stop=parameter("stop"),
+        knowledge=_knowledge(raw.get("knowledge"), errors),
     )
     return defaults, errors
+
+
+def _knowledge(raw: Any, errors: FieldErrors) -> dict[str, Any] | None:
+    settings, problems = parse_knowledge(raw)
+    if problems:
+        errors["knowledge"] = problems
+    return settings.to_dict() if settings else None
 
 
 def _text(value: Any, name: str, errors: FieldErrors) -> str:

@@ -18,6 +18,7 @@ from proxy.config import ProxyConfig
 from proxy.contract import DeploymentSnapshot, KeySnapshot
 from proxy.crypto import KeyRing
 from proxy.errors import REGISTRY_UNAVAILABLE, GatewayError
+from proxy.knowledge.indexes import KnowledgeIndexes
 from proxy.registry.live import LiveDeployment
 
 log = logging.getLogger("proxy.registry")
@@ -45,6 +46,7 @@ class Registry:
         self._inflight: dict[str, asyncio.Future[KeyLookup]] = {}
         self._key_epoch = 0
         self.fetch_key: KeyFetcher | None = None
+        self.knowledge = KnowledgeIndexes()  # collections' indexes, fetched on first use
         self.ready = False
         # The store answers, but with less than this process holds (Redis lost its data): an
         # absent key is then "unknown yet", refused as unavailable and not remembered.

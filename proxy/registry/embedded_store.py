@@ -13,7 +13,7 @@ import contextlib
 import logging
 
 from proxy.config import ProxyConfig
-from proxy.contract import DEPLOYMENT, KEY
+from proxy.contract import DEPLOYMENT, KEY, KNOWLEDGE
 from proxy.dbapi import Database
 from proxy.registry.cache import Registry
 
@@ -29,6 +29,7 @@ class EmbeddedRegistryStore:
         self._last_version = -1
         self._task: asyncio.Task[None] | None = None
         registry.fetch_key = self.fetch_key
+        registry.knowledge.fetch = self.fetch_knowledge
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._poll_forever(), name="registry-embedded")
@@ -43,6 +44,13 @@ class EmbeddedRegistryStore:
     async def fetch_key(self, digest: str) -> str | None:
         rows = await self._db.fetch(
             f"SELECT body FROM {TABLE} WHERE kind = ? AND key = ?", (KEY, digest)
+        )
+        return rows[0][0] if rows else None
+
+    async def fetch_knowledge(self, index_key: str) -> str | None:
+        rows = await self._db.fetch(
+            f"SELECT body FROM {TABLE} WHERE kind = ? AND key = ? AND body <> ''",
+            (KNOWLEDGE, index_key),
         )
         return rows[0][0] if rows else None
 
@@ -70,6 +78,7 @@ class EmbeddedRegistryStore:
             f"SELECT key, body FROM {TABLE} WHERE kind = ? AND body <> ''", (DEPLOYMENT,)
         )
         self._registry.evict_all_keys()
+        self._registry.knowledge.evict_all()
         self._registry.replace_deployments(
             {key: body for key, body in rows if self._registry.serves(key)}
         )
@@ -82,14 +91,18 @@ class EmbeddedRegistryStore:
         )
 
     async def _apply_changes(self) -> None:
+        # A knowledge index can be large: its body is fetched when a call needs it.
         rows = await self._db.fetch(
-            f"SELECT kind, key, body, version FROM {TABLE} WHERE version > ? ORDER BY version",
-            (self._last_version,),
+            f"SELECT kind, key, CASE WHEN kind = ? THEN '' ELSE body END, version FROM {TABLE}"
+            " WHERE version > ? ORDER BY version",
+            (KNOWLEDGE, self._last_version),
         )
         for kind, key, body, version in rows:
             if kind == DEPLOYMENT:
                 self._registry.put_deployment(key, body)
             elif kind == KEY:
                 self._registry.evict_key(key)
+            elif kind == KNOWLEDGE:
+                self._registry.knowledge.evict(key)
             self._last_version = max(self._last_version, int(version))
         self._registry.applied(self._last_version)

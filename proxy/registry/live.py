@@ -16,6 +16,7 @@ from proxy.errors import (
     UPSTREAM_MISCONFIGURED,
     GatewayError,
 )
+from proxy.knowledge.plan import compile_knowledge
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.policies.apply_defaults import compile_policy
 from proxy.providers.capabilities import OPERATION_ALIASES, AliasesOperations
@@ -32,7 +33,16 @@ def _normalise(path: str) -> str:
 class LiveDeployment:
     """Everything per deployment that would otherwise be recomputed per call."""
 
-    __slots__ = ("snapshot", "driver", "policy", "pools", "_exact", "_templates", "_endpoints")
+    __slots__ = (
+        "snapshot",
+        "driver",
+        "policy",
+        "pools",
+        "knowledge",
+        "_exact",
+        "_templates",
+        "_endpoints",
+    )
 
     def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
         self.snapshot = snapshot
@@ -48,6 +58,7 @@ class LiveDeployment:
         ]
         self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
         self.pools = prepare_pools(snapshot, keyring, config)  # {} unless a side has a pool
+        self.knowledge = compile_knowledge(snapshot, self.driver)  # None: no collection
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
             for kind, endpoint in (

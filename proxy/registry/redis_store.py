@@ -20,7 +20,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from proxy.contract import DEPLOYMENT, KEY, RedisNames
+from proxy.contract import DEPLOYMENT, KEY, KNOWLEDGE, RedisNames
 from proxy.registry.cache import Registry
 
 log = logging.getLogger("proxy.registry")
@@ -63,6 +63,7 @@ class RedisRegistryStore:
         self._retry = FIRST_RETRY
         self._task: asyncio.Task[None] | None = None
         registry.fetch_key = self.fetch_key
+        registry.knowledge.fetch = self.fetch_knowledge
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen_forever(), name="registry-redis")
@@ -76,6 +77,9 @@ class RedisRegistryStore:
 
     async def fetch_key(self, digest: str) -> bytes | str | None:
         return await self._redis.get(self._names.key(digest))
+
+    async def fetch_knowledge(self, index_key: str) -> bytes | str | None:
+        return await self._redis.get(self._names.knowledge(index_key))
 
     async def _listen_forever(self) -> None:
         while True:
@@ -134,6 +138,7 @@ class RedisRegistryStore:
             self._keep_cache(generation, version)
             return
         registry.evict_all_keys()
+        registry.knowledge.evict_all()
         by_key = {_text(field): body for field, body in entries.items()}
         registry.replace_deployments({k: v for k, v in by_key.items() if registry.serves(k)})
         self._generation = generation
@@ -172,6 +177,8 @@ class RedisRegistryStore:
             if self._registry.serves(key):
                 body = await self._redis.hget(self._names.deployments, key)
                 self._registry.put_deployment(key, body)
+        elif kind == KNOWLEDGE and isinstance(key, str):
+            self._registry.knowledge.evict(key)
         elif kind == "all":
             await self._reload_all()
         if isinstance(version, int):

@@ -38,6 +38,7 @@ class UsageEvent:
     target: str = ""  # the pool target that answered; "" for an API with one endpoint
     attempts: int = 1  # upstream attempts (targets tried)
     failovers: str = ""  # "target:reason,…" for each attempt that moved on (429, 5xx, …)
+    knowledge: str = ""  # retrieved sources as JSON: {"sources": [...], "rewrite_tokens": n}
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

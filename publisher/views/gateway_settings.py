@@ -18,12 +18,15 @@ from publisher.views.common import api_view, finish, require_perm, status_of
 
 
 def _save(request: MemberRequest, api: AiApi, form: GatewayForm) -> bool:
+    settings = form.gateway_settings()
+    if knowledge := (api.gateway_settings or {}).get("knowledge"):
+        settings["knowledge"] = knowledge  # attached on the collection's page, kept here
     try:
         api_services.update_api(
             api=api,
             actor=request.user,
             api_type=form.cleaned_data["api_type"],
-            gateway_settings=form.gateway_settings(),
+            gateway_settings=settings,
         )
     except TollgateError as exc:
         api.refresh_from_db()

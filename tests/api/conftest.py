@@ -8,6 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.api.auth import create_token
+from core.knowledge import services as knowledge
 from core.models import Vendor
 from core.services import access, deployments, invitations, targets, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
@@ -40,6 +41,8 @@ class World:
     vendor: object  # the tenant's own custom vendor
     token: object  # the developer's personal access token
     invitation: object  # pending, to a subscriber
+    collection: object = None  # a knowledge collection
+    document: object = None  # in `collection`, waiting for the worker
 
 
 def build_world(tenant, *, admin, creator, publisher, developer, member, env_slug: str) -> World:
@@ -65,6 +68,16 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
     invitation, _ = invitations.invite(
         tenant=tenant, email=f"invitee@{tenant.slug}.test", roles=["subscriber"], actor=admin
     )
+    collection = knowledge.create_collection(
+        tenant=tenant, actor=creator, slug=f"{tenant.slug}-handbook", name="Handbook"
+    )
+    document = knowledge.add_document(
+        collection=collection,
+        actor=creator,
+        source=b"Refunds within 30 days.",
+        title="Refunds",
+        media_type="text",
+    )
     return World(
         tenant=tenant,
         api=api,
@@ -82,6 +95,8 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
         vendor=custom_vendor(tenant),
         token=token,
         invitation=invitation,
+        collection=collection,
+        document=document,
     )
 
 

@@ -49,6 +49,12 @@ ACTIONS: dict[tuple[str, str], list[str]] = {
     ("PATCH", "vendor-upload"): ["vendor.update"],
     ("DELETE", "vendor"): ["vendor.delete"],
     ("POST", "config-apply"): ["plan.create"],
+    ("POST", "collections"): ["collection.create"],
+    ("PATCH", "collection"): ["collection.update"],
+    ("DELETE", "collection"): ["collection.delete"],
+    ("POST", "documents"): ["document.create"],
+    ("PATCH", "document"): ["document.update"],
+    ("DELETE", "document"): ["document.delete"],
 }
 WRITES = [row for row in ROWS if row.method != "GET" and row.audited]
 # Tokens belong to a user but reach one tenant: their audit rows go to that tenant's log.

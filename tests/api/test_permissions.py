@@ -63,6 +63,8 @@ DRAFT = lambda w: {"api_id": w.draft_api.pk}  # noqa: E731
 APP = lambda w: {"app_id": w.app.pk}  # noqa: E731
 KEY = lambda w: {"app_id": w.app.pk, "key_id": w.key.pk}  # noqa: E731
 VENDOR = lambda w: {"vendor_id": w.vendor.pk}  # noqa: E731
+COLLECTION = lambda w: {"collection_slug": w.collection.slug}  # noqa: E731
+DOCUMENT = lambda w: {"collection_slug": w.collection.slug, "document_id": w.document.pk}  # noqa: E731
 
 # fmt: off
 ROWS: list[Row] = [
@@ -139,6 +141,23 @@ ROWS: list[Row] = [
     Row("PATCH", "api-subscription", grant(200, "publisher"),
         kwargs=lambda w: {"api_id": w.api.pk, "subscription_id": w.subscription.pk},
         body=lambda w: {"status": "BLOCKED"}),
+    # Knowledge collections
+    Row("GET", "collections", grant(200, "creator", "publisher")),
+    Row("POST", "collections", grant(201, "creator"),
+        body=lambda w: {"slug": "faq", "name": "FAQ"}),
+    Row("GET", "collection", grant(200, "creator", "publisher"), kwargs=COLLECTION),
+    Row("PATCH", "collection", grant(200, "creator"), kwargs=COLLECTION,
+        body=lambda w: {"name": "Staff handbook"}),
+    Row("DELETE", "collection", grant(204, "creator"), kwargs=COLLECTION),
+    Row("GET", "documents", grant(200, "creator", "publisher"), kwargs=COLLECTION),
+    Row("POST", "documents", grant(201, "creator"), kwargs=COLLECTION,
+        body=lambda w: {"title": "Shipping", "media_type": "text", "text": "Ships daily."}),
+    Row("GET", "document", grant(200, "creator", "publisher"), kwargs=DOCUMENT),
+    Row("PATCH", "document", grant(200, "creator"), kwargs=DOCUMENT,
+        body=lambda w: {"title": "Refund policy"}),
+    Row("DELETE", "document", grant(204, "creator"), kwargs=DOCUMENT),
+    Row("POST", "collection-search", grant(200, "creator", "publisher"), kwargs=COLLECTION,
+        body=lambda w: {"query": "refunds"}, audited=False),
     # The developer side
     Row("GET", "catalog", everyone(200)),
     Row("GET", "catalog-api", everyone(200), kwargs=API),

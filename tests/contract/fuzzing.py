@@ -50,6 +50,14 @@ BEYOND_THE_SCHEMA = {
     "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",
     # the application, API and plan named in the body must exist (a field error, not a 404)
     "POST /api/v1/tenants/{tenant_slug}/subscriptions/": "application, api, plan",
+    # a document comes as text or as base64 (a PDF only as base64), and must hold text
+    "POST /api/v1/tenants/{tenant_slug}/knowledge/collections/{collection_slug}/documents/": (
+        "text, content_base64"
+    ),
+    "PATCH /api/v1/tenants/{tenant_slug}/knowledge/collections/{collection_slug}/documents/"
+    "{document_id}/": "text, content_base64",
+    # the slug must be new in the tenant
+    "POST /api/v1/tenants/{tenant_slug}/knowledge/collections/": "slug",
 }
 
 
@@ -69,6 +77,8 @@ def fixed_parameters(world: World) -> dict:
         "invitation_id": world.invitation.pk,
         "vendor_id": world.vendor.pk,
         "token_id": world.token.pk,
+        "collection_slug": world.collection.slug,
+        "document_id": world.document.pk,
     }
 
 

@@ -244,7 +244,7 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '',
     client_request_id varchar(128) NOT NULL DEFAULT '',
     target varchar(100) NOT NULL DEFAULT '', attempts smallint unsigned NOT NULL DEFAULT 1,
-    failovers varchar(500) NOT NULL DEFAULT '');
+    failovers varchar(500) NOT NULL DEFAULT '', knowledge text NOT NULL DEFAULT '');
 """
 
 

@@ -26,6 +26,9 @@ SETTINGS_PAGES = ("members", "plans", "environments", "vendors", "vendor-create"
 ANY_API_VIEWER = {"admin": 200, "creator": 200, "publisher": 200, "subscriber": 403}
 ADMIN_ONLY = {"admin": 200, "creator": 403, "publisher": 403, "subscriber": 403}
 CREATOR_ONLY = {"admin": 200, "creator": 200, "publisher": 403, "subscriber": 403}
+CREATOR_REDIRECTED = {"admin": 302, "creator": 302, "publisher": 403, "subscriber": 403}
+KNOWLEDGE_PAGES = ("collection", "collection-documents", "collection-search", "collection-attach")
+KNOWLEDGE_ACTIONS = ("document-delete", "collection-delete")
 
 GET_ROWS = [
     ("index", ANY_API_VIEWER),
@@ -37,6 +40,10 @@ GET_ROWS = [
     ("environment-edit", ADMIN_ONLY),
     ("vendor-edit", ADMIN_ONLY),
     ("targets", {"admin": 302, "creator": 302, "publisher": 302, "subscriber": 403}),
+    ("collections", ANY_API_VIEWER),
+    *[(page, ANY_API_VIEWER) for page in KNOWLEDGE_PAGES if page != "collection-attach"],
+    ("collection-attach", CREATOR_ONLY),
+    *[(page, CREATOR_REDIRECTED) for page in KNOWLEDGE_ACTIONS],  # a GET only redirects
 ]
 
 # (page, form data, expected status per role); 302 = done and redirected back.
@@ -108,6 +115,11 @@ POST_ROWS = [
         {"action": "delete"},
         {"creator": 403, "publisher": 403, "subscriber": 403, "admin": 302},
     ),
+    (
+        "collections",
+        {"slug": "new-one", "name": "New one"},
+        {"creator": 302, "publisher": 403, "subscriber": 403},
+    ),
 ]
 
 
@@ -127,6 +139,19 @@ def custom_vendor(personas):
     )
 
 
+def knowledge_url(name: str, personas) -> str:
+    from core.knowledge.services import add_document, create_collection
+    from core.models import Collection
+
+    collection = Collection.objects.filter(tenant=personas.tenant, slug="faq").first()
+    if collection is None:
+        collection = create_collection(tenant=personas.tenant, actor=None, slug="faq", name="FAQ")
+        add_document(collection=collection, actor=None, source=b"Hi.", media_type="text")
+    if name == "document-delete":
+        return reverse(f"publisher:{name}", args=["faq", collection.documents.first().pk])
+    return reverse(f"publisher:{name}", args=["faq"])
+
+
 def url_for(name: str, api, personas) -> str:
     if name in API_PAGES or name in API_ACTIONS or name == "targets":
         return reverse(f"publisher:{name}", kwargs={"api_uuid": api.uuid})
@@ -138,6 +163,8 @@ def url_for(name: str, api, personas) -> str:
         return reverse("publisher:environment-edit", args=["default"])
     if name == "vendor-edit":
         return reverse("publisher:vendor-edit", args=[custom_vendor(personas).pk])
+    if name in KNOWLEDGE_PAGES or name in KNOWLEDGE_ACTIONS:
+        return knowledge_url(name, personas)
     return reverse(f"publisher:{name}")
 
 

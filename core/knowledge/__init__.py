@@ -1,0 +1,1 @@
+"""Knowledge collections: documents in, chunks embedded, indexes published to the data plane."""
