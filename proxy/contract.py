@@ -150,6 +150,8 @@ class DeploymentSnapshot:
     backend_limits: dict[str, Limits] = field(default_factory=dict)
     request_size_limit: int | None = None
     gateway_settings: dict[str, Any] = field(default_factory=dict)
+    # AI policies in execution order, as proxy/policies/spec.py reads them
+    policies: tuple[dict[str, Any], ...] = ()
 
     @property
     def key(self) -> str:

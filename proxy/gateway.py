@@ -125,6 +125,10 @@ class Gateway:
         limit = snapshot.request_size_limit or self._config.max_body_bytes
         body = await read_body(receive, headers.get("content-length"), limit)
         payload = object_or_none(body)
+        policy_run = None
+        if live.policies is not None:  # AI policies (proxy/policies/chain.py)
+            policy_run = live.policies.on_request(record, operation, payload, body)
+            payload, body = policy_run.payload, policy_run.body
         payload, body = apply_gateway_defaults(
             live.policy, record.ingress, operation, payload, body
         )
@@ -149,6 +153,8 @@ class Gateway:
         assert live.driver is not None  # endpoint_for refuses a deployment without one
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
+        if policy_run is not None:
+            driver = policy_run.wrap(driver)
         upstream_request = driver.build_request()
         if self._tracer is not None:
             self._tracer.inject(record, upstream_request.headers)

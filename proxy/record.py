@@ -31,3 +31,4 @@ class CallRecord:
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits
     upstream_ttfb_ms: float | None = None  # from sending upstream to its response headers
     span: object | None = None  # the call's trace span, when tracing is on
+    policy_actions: tuple[tuple[str, str], ...] = ()  # (policy, blocked|reported|masked|…)

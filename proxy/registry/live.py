@@ -16,6 +16,7 @@ from proxy.errors import (
 )
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.policies.apply_defaults import compile_policy
+from proxy.policies.chain import compile_policies
 from proxy.providers.registry import DriverFactory, driver_class
 
 log = logging.getLogger("proxy.registry")
@@ -29,7 +30,7 @@ def _normalise(path: str) -> str:
 class LiveDeployment:
     """Everything per deployment that would otherwise be recomputed per call."""
 
-    __slots__ = ("snapshot", "driver", "policy", "_exact", "_templates", "_endpoints")
+    __slots__ = ("snapshot", "driver", "policy", "policies", "_exact", "_templates", "_endpoints")
 
     def __init__(self, snapshot: DeploymentSnapshot, keyring: KeyRing, config: ProxyConfig):
         self.snapshot = snapshot
@@ -45,6 +46,7 @@ class LiveDeployment:
         ]
         self.driver = _load_driver(snapshot.vendor.driver)
         self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
+        self.policies = compile_policies(snapshot)  # AI policies; None when there are none
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
             for kind, endpoint in (

@@ -139,10 +139,14 @@ def anthropic_error_body(status: int, openai_body: bytes) -> bytes:
     """An OpenAI-shaped error (the gateway's own, or a translated upstream one) for an
     Anthropic caller."""
     try:
-        message = (orjson.loads(openai_body).get("error") or {}).get("message")
+        original = orjson.loads(openai_body).get("error") or {}
     except (orjson.JSONDecodeError, AttributeError):
-        message = None
+        original = {}
+    message = original.get("message") if isinstance(original, dict) else None
     error = {"type": anthropic_error_type(status), "message": message or text_of(openai_body)}
+    code = original.get("code") if isinstance(original, dict) else None
+    if isinstance(code, str) and code:
+        error["code"] = code  # the gateway's stable code, beside Anthropic's own type
     return orjson.dumps({"type": "error", "error": error})
 
 
