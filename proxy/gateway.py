@@ -25,6 +25,7 @@ from proxy.ingress import error_body, ingress_for, open_call_driver, requested_m
 from proxy.jsonbody import object_or_none
 from proxy.limits.model import CallIdentity
 from proxy.policies.apply_defaults import apply_gateway_defaults
+from proxy.policies.base import policy_actions_json
 from proxy.policy_hooks import (
     NOTHING_RESERVED,
     AdmissionRequest,
@@ -227,6 +228,7 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         quota_exceeded=record.quota_exceeded,
         stream_cut=record.stream_cut,
         client_request_id=record.client_request_id,
+        policy_actions=policy_actions_json(record.policy_actions),
     )
 
 

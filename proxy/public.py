@@ -47,6 +47,10 @@ EXPORTS: dict[str, str] = {
     "parse_gateway_settings": "proxy.policies.gateway_defaults",
     "shapes_understood": "proxy.policies.apply_defaults",
     "slug_of": "proxy.policies.apply_defaults",
+    # AI policies: their types and the one validating reader
+    "POLICY_KINDS": "proxy.policies.kinds",
+    "parse_policy": "proxy.policies.spec",
+    "parse_policies": "proxy.policies.spec",
     # what each lifecycle state allows (routes, listed, subscriptions)
     "lifecycle": "proxy",
     # the env parser, the JSON log formatter, headers that never cross a hop
@@ -95,6 +99,9 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.production import MIN_SECRET_LENGTH as MIN_SECRET_LENGTH
     from proxy.production import fernet_key_problems as fernet_key_problems
     from proxy.production import refusals as refusals
+    from proxy.policies.kinds import POLICY_KINDS as POLICY_KINDS
+    from proxy.policies.spec import parse_policies as parse_policies
+    from proxy.policies.spec import parse_policy as parse_policy
     from proxy.providers.common.usage_paths import validate_usage_paths as validate_usage_paths
     from proxy.providers.openai.catalog import openai_style_definition as openai_style_definition
     from proxy.providers.registry import CatalogEntry as CatalogEntry

@@ -109,6 +109,7 @@ def api_doc(api: AiApi) -> ApiDoc:
             "request_size_limit": api.request_size_limit,
             "gateway_settings": dict(api.gateway_settings or {}),
             "endpoints": {e.kind: endpoint_doc(e) for e in sorted(api.endpoints.all(), key=_kind)},
+            "policies": [policy.as_spec() for policy in api.policies.all()],
             "deployments": sorted(d.environment.slug for d in api.deployments.all()),
         }
     )

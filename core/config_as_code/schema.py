@@ -49,6 +49,16 @@ class EndpointDoc(Strict):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
+class PolicyDoc(Strict):
+    """One AI policy (docs/policies.md), in execution order within `policies`."""
+
+    kind: str = Field(min_length=1, description="regex_guard, pii, prompt_template, …")
+    flow: Literal["request", "response"] = "request"
+    operation: str = Field(default="", description="An operation path; empty for all.")
+    name: str = Field(default="", max_length=64)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
 class ApiDoc(Strict):
     name: str = Field(min_length=1, max_length=100)
     version: str = Field(min_length=1, max_length=30)
@@ -64,6 +74,7 @@ class ApiDoc(Strict):
     request_size_limit: int | None = Field(default=None, ge=1)
     gateway_settings: dict[str, Any] = Field(default_factory=dict)
     endpoints: dict[str, EndpointDoc] = Field(default_factory=dict)
+    policies: list[PolicyDoc] = Field(default_factory=list)
     deployments: list[str] = Field(
         default_factory=list, description="Environment slugs serving the current configuration."
     )

@@ -21,6 +21,7 @@ from core.models.apis import (
 )
 from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
+from core.models.policies import ApiPolicy, PolicyFlow
 from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
 from core.models.tenants import (
@@ -40,6 +41,7 @@ __all__ = [
     "Account",
     "ROLE_VALUES",
     "AiApi",
+    "ApiPolicy",
     "ApiKey",
     "ApiType",
     "Application",
@@ -57,6 +59,7 @@ __all__ = [
     "Membership",
     "PersonalAccessToken",
     "Plan",
+    "PolicyFlow",
     "RegistryChange",
     "RegistryCounter",
     "RegistryEntry",

@@ -33,6 +33,12 @@ class UsageEvent(models.Model):
     stream_cut = models.CharField(max_length=32, blank=True, default="", db_default="")
     # The caller's own x-request-id (request_id stays the gateway's, the idempotency key).
     client_request_id = models.CharField(max_length=128, blank=True, default="", db_default="")
+    # What the API's AI policies did, as JSON [[policy, action], …] (blocked, reported,
+    # masked, templated, decorated); empty when none acted.
+    policy_actions = models.TextField(blank=True, default="", db_default="")
+    # The semantic cache: "hit" (answered from the cache, no upstream tokens), "miss", or "".
+    cache_status = models.CharField(max_length=8, blank=True, default="", db_default="")
+    saved_tokens = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [

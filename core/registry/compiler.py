@@ -60,6 +60,7 @@ def freeze_config(api: AiApi) -> dict:
         "backend_limits": {k: v for k, v in (api.backend_limits or {}).items() if v},
         "request_size_limit": api.request_size_limit,
         "gateway_settings": dict(api.gateway_settings or {}),
+        "policies": [policy.as_spec() for policy in api.policies.all()],
     }
 
 
@@ -95,6 +96,7 @@ def compile_deployment(deployment: Deployment, version: int) -> contract.Deploym
         },
         request_size_limit=config["request_size_limit"],
         gateway_settings=config["gateway_settings"],
+        policies=tuple(config.get("policies", ())),  # revisions frozen before policies: none
     )
 
 

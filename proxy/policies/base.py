@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
+
 from proxy.errors import GUARDRAIL_BLOCKED, GatewayError
 
 REQUEST = "request"
@@ -65,6 +67,11 @@ class ResponseGuard(Protocol):
     whole_answer_only: bool  # True: judged on the complete answer, never on a stream window
 
     def violation(self, text: str) -> str | None: ...
+
+
+def policy_actions_json(actions: tuple[tuple[str, str], ...]) -> str:
+    """The usage row's record of what policies did ("" when none acted: the common case)."""
+    return orjson.dumps(actions).decode() if actions else ""
 
 
 def blocked(label: str, flow: str) -> GatewayError:

@@ -10,7 +10,7 @@ from typing import Any
 
 from proxy.policies.base import FLOWS
 
-KINDS: dict[str, str] = {
+POLICY_KINDS: dict[str, str] = {
     "regex_guard": "proxy.policies.regex_guard",
     "word_count_guard": "proxy.policies.word_count_guard",
     "sentence_count_guard": "proxy.policies.sentence_count_guard",
@@ -21,6 +21,9 @@ KINDS: dict[str, str] = {
     "prompt_template": "proxy.policies.prompt_template",
     "prompt_decorator": "proxy.policies.prompt_decorator",
 }
+
+
+KINDS = POLICY_KINDS
 
 
 def module_of(kind: str) -> ModuleType:

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import core.api.converters  # noqa: F401  (registers the id converter)
-from publisher.api import releases, views
+from publisher.api import policies, releases, views
 
 API = "<id:api_id>/"
 
@@ -15,6 +15,13 @@ urlpatterns = [
         API + "endpoints/<endpoint_kind:kind>/",
         views.EndpointDetailView.as_view(),
         name="api-endpoint",
+    ),
+    path(API + "policies/", policies.PolicyListView.as_view(), name="api-policies"),
+    path(API + "policies/order/", policies.PolicyOrderView.as_view(), name="api-policy-order"),
+    path(
+        API + "policies/<id:policy_id>/",
+        policies.PolicyDetailView.as_view(),
+        name="api-policy",
     ),
     path(API + "lifecycle/", views.LifecycleView.as_view(), name="api-lifecycle"),
     path(API + "revisions/", releases.RevisionListView.as_view(), name="api-revisions"),

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from core.api.auth import create_token
 from core.models import Vendor
-from core.services import access, deployments, invitations, tenants, vendors
+from core.services import access, deployments, invitations, policies, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
 
 
@@ -38,6 +38,7 @@ class World:
     vendor: object  # the tenant's own custom vendor
     token: object  # the developer's personal access token
     invitation: object  # pending, to a subscriber
+    policy: object  # a request guardrail on `api`
 
 
 def build_world(tenant, *, admin, creator, publisher, developer, member, env_slug: str) -> World:
@@ -77,6 +78,9 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
         vendor=custom_vendor(tenant),
         token=token,
         invitation=invitation,
+        policy=policies.add_policy(
+            api=api, actor=creator, kind="regex_guard", parameters={"pattern": "secret"}
+        ),
     )
 
 

@@ -62,6 +62,7 @@ DRAFT = lambda w: {"api_id": w.draft_api.pk}  # noqa: E731
 APP = lambda w: {"app_id": w.app.pk}  # noqa: E731
 KEY = lambda w: {"app_id": w.app.pk, "key_id": w.key.pk}  # noqa: E731
 VENDOR = lambda w: {"vendor_id": w.vendor.pk}  # noqa: E731
+POLICY = lambda w: {"api_id": w.api.pk, "policy_id": w.policy.pk}  # noqa: E731
 
 # fmt: off
 ROWS: list[Row] = [
@@ -105,6 +106,15 @@ ROWS: list[Row] = [
         body=lambda w: {"api_key": "sk-rotated"}),
     Row("DELETE", "api-endpoint", grant(204, "creator"),
         kwargs=lambda w: {"api_id": w.api.pk, "kind": "sandbox"}),
+    Row("GET", "api-policies", grant(200, "creator", "publisher"), kwargs=API),
+    Row("POST", "api-policies", grant(201, "creator"), kwargs=API,
+        body=lambda w: {"kind": "word_count_guard", "parameters": {"max": 500}}),
+    Row("GET", "api-policy", grant(200, "creator", "publisher"), kwargs=POLICY),
+    Row("PATCH", "api-policy", grant(200, "creator"), kwargs=POLICY,
+        body=lambda w: {"name": "renamed"}),
+    Row("DELETE", "api-policy", grant(204, "creator"), kwargs=POLICY),
+    Row("POST", "api-policy-order", grant(200, "creator"), kwargs=API,
+        body=lambda w: {"order": [w.policy.pk]}),
     Row("GET", "api-lifecycle", grant(200, "creator", "publisher"), kwargs=API),
     Row("POST", "api-lifecycle", grant(200, "publisher"), kwargs=DRAFT,
         body=lambda w: {"state": "PUBLISHED"}),

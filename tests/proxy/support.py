@@ -242,7 +242,9 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     completion_tokens integer unsigned NOT NULL, total_tokens integer unsigned NOT NULL,
     upstream_latency_ms real NULL, total_latency_ms real NOT NULL, streamed bool NOT NULL,
     quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '',
-    client_request_id varchar(128) NOT NULL DEFAULT '');
+    client_request_id varchar(128) NOT NULL DEFAULT '',
+    policy_actions text NOT NULL DEFAULT '', cache_status varchar(8) NOT NULL DEFAULT '',
+    saved_tokens integer unsigned NOT NULL DEFAULT 0);
 """
 
 

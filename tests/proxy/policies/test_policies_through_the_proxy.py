@@ -41,9 +41,10 @@ def sent_bodies(mock) -> list[dict]:
 def test_a_blocked_request_never_reaches_the_provider_openai_shape(gateway, mock):
     deployment = with_policies(make_deployment(mock.url), DENY_SECRET)
     key = gateway.publish(deployment)
-    with openai_client(gateway, deployment, key) as client, pytest.raises(
-        openai.BadRequestError
-    ) as raised:
+    with (
+        openai_client(gateway, deployment, key) as client,
+        pytest.raises(openai.BadRequestError) as raised,
+    ):
         client.chat.completions.create(
             model="gpt-4o-mini", messages=[{"role": "user", "content": f"Is {SECRET_WORD} on?"}]
         )
@@ -109,9 +110,12 @@ def test_masked_pii_is_restored_across_stream_chunks(gateway, mock, ingress):
             pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
     else:
         client = anthropic.Anthropic(api_key=key, base_url=gateway.base_url(deployment))
-        with client, client.messages.stream(
-            model="mock-echo", max_tokens=100, messages=[{"role": "user", "content": prompt}]
-        ) as stream:
+        with (
+            client,
+            client.messages.stream(
+                model="mock-echo", max_tokens=100, messages=[{"role": "user", "content": prompt}]
+            ) as stream,
+        ):
             pieces = list(stream.text_stream)
     assert "".join(pieces) == prompt
     assert not any("[" in piece for piece in pieces)  # no placeholder, whole or in part
@@ -128,9 +132,10 @@ def test_a_response_guardrail_trips_mid_stream(gateway, mock):
     deployment = with_policies(make_deployment(mock.url), guard)
     key = gateway.publish(deployment)
     received: list[str] = []
-    with openai_client(gateway, deployment, key) as client, pytest.raises(
-        openai.APIError
-    ) as raised:
+    with (
+        openai_client(gateway, deployment, key) as client,
+        pytest.raises(openai.APIError) as raised,
+    ):
         stream = client.chat.completions.create(
             model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}], stream=True
         )
