@@ -41,6 +41,11 @@ BEYOND_THE_SCHEMA = {
     # range excludes start and end; start comes before end
     "GET /api/v1/tenants/{tenant_slug}/analytics/usage/": "range, start, end",
     "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",
+    # each policy type has its own parameters (docs/policies.md); the operation must be the
+    # API's; a reorder lists exactly the API's policies
+    "POST /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/": "parameters, operation",
+    "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/{policy_id}/": "parameters",
+    "POST /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/order/": "order",
     # the application, API and plan named in the body must exist (a field error, not a 404)
     "POST /api/v1/tenants/{tenant_slug}/subscriptions/": "application, api, plan",
 }
@@ -62,6 +67,7 @@ def fixed_parameters(world: World) -> dict:
         "invitation_id": world.invitation.pk,
         "vendor_id": world.vendor.pk,
         "token_id": world.token.pk,
+        "policy_id": world.policy.pk,
     }
 
 

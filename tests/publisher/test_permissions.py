@@ -12,6 +12,7 @@ API_PAGES = (
     "endpoints",
     "policies",
     "gateway",
+    "ai-policies",
     "deploy",
     "lifecycle",
     "subscriptions",
@@ -31,6 +32,7 @@ GET_ROWS = [
     ("plan-edit", ADMIN_ONLY),
     ("environment-edit", ADMIN_ONLY),
     ("vendor-edit", ADMIN_ONLY),
+    ("ai-policy", ANY_API_VIEWER),
 ]
 
 # (page, form data, expected status per role); 302 = done and redirected back.
@@ -50,6 +52,7 @@ POST_ROWS = [
         {"api_type": "unified", "system_prompt": "Be brief."},
         {"creator": 302, "publisher": 403, "subscriber": 403},
     ),
+    ("ai-policy", {"action": "up"}, {"creator": 302, "publisher": 403, "subscriber": 403}),
     ("deploy", {"action": "create"}, {"creator": 302, "publisher": 302, "subscriber": 403}),
     ("lifecycle", {"to_state": "PUBLISHED"}, {"creator": 403, "publisher": 302, "subscriber": 403}),
     (
@@ -107,6 +110,15 @@ def custom_vendor(personas):
     )
 
 
+def a_policy(api, personas):
+    from core.services.policies import add_policy
+
+    found = api.policies.first()
+    return found or add_policy(
+        api=api, actor=personas.creator, kind="word_count_guard", parameters={"max": 9}
+    )
+
+
 def url_for(name: str, api, personas) -> str:
     if name in API_PAGES:
         return reverse(f"publisher:{name}", kwargs={"api_uuid": api.uuid})
@@ -116,6 +128,8 @@ def url_for(name: str, api, personas) -> str:
         return reverse("publisher:plan-edit", args=[personas.tenant.plans.first().pk])
     if name == "environment-edit":
         return reverse("publisher:environment-edit", args=["default"])
+    if name == "ai-policy":
+        return reverse("publisher:ai-policy", args=[api.uuid, a_policy(api, personas).pk])
     if name == "vendor-edit":
         return reverse("publisher:vendor-edit", args=[custom_vendor(personas).pk])
     return reverse(f"publisher:{name}")
