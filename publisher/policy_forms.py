@@ -68,6 +68,16 @@ KINDS: dict[str, tuple[str, list[tuple[str, Field]]]] = {
                          required=False)),
         *GUARD,
     ]),
+    "semantic_guard": ("Semantic prompt guard", [
+        ("deny", lambda: forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
+            help_text="Phrases to refuse, one per line: prompts close in meaning are refused.")),
+        ("allow", lambda: forms.CharField(required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="Phrases to let through, one per line (a prompt closer to these passes).")),
+        ("threshold", lambda: forms.FloatField(required=False, min_value=0.01, max_value=1,
+            help_text="Cosine similarity from which a prompt counts as close; default 0.8.")),
+        *GUARD,
+    ]),
     "prompt_template": ("Prompt templates", [
         ("templates", _json('[{"name": "translate", "messages": [{"role": "user", '
                             '"content": "Translate {{text}} to {{language}}"}]}]')),
@@ -79,7 +89,7 @@ KINDS: dict[str, tuple[str, list[tuple[str, Field]]]] = {
         ("append", _json('[{"role": "user", "content": "Answer in English."}]', required=False)),
     ]),
 }  # fmt: skip
-LINES = {"allowed_domains"}
+LINES = {"allowed_domains", "deny", "allow"}
 CHOICE_DEFAULTS = {"mode": "block", "match": "deny", "action": "block"}
 
 

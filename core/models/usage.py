@@ -36,9 +36,6 @@ class UsageEvent(models.Model):
     # What the API's AI policies did, as JSON [[policy, action], …] (blocked, reported,
     # masked, templated, decorated); empty when none acted.
     policy_actions = models.TextField(blank=True, default="", db_default="")
-    # The semantic cache: "hit" (answered from the cache, no upstream tokens), "miss", or "".
-    cache_status = models.CharField(max_length=8, blank=True, default="", db_default="")
-    saved_tokens = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [

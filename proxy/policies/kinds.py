@@ -18,6 +18,7 @@ POLICY_KINDS: dict[str, str] = {
     "json_schema_guard": "proxy.policies.json_schema_guard",
     "url_guard": "proxy.policies.url_guard",
     "pii": "proxy.policies.pii",
+    "semantic_guard": "proxy.policies.semantic_guard",
     "prompt_template": "proxy.policies.prompt_template",
     "prompt_decorator": "proxy.policies.prompt_decorator",
 }

@@ -106,7 +106,7 @@ def mask(text: str, spans: list[tuple[int, int, str]], restore: dict[str, str]) 
         placeholder = by_value.get(value)
         if placeholder is None:
             placeholder = f"[{entity}_{len(restore) + 1}]"
-            restore[placeholder] = by_value[value] = value
+            restore[placeholder], by_value[value] = value, placeholder
         parts += (text[last:start], placeholder)
         last = end
     parts.append(text[last:])

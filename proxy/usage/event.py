@@ -36,8 +36,6 @@ class UsageEvent:
     stream_cut: str = ""  # "" for a stream that ended whole (and every unstreamed call)
     client_request_id: str = ""  # the caller's x-request-id; request_id stays the gateway's
     policy_actions: str = ""  # JSON [[policy, action], …] when AI policies acted
-    cache_status: str = ""  # hit | miss when the API caches answers
-    saved_tokens: int = 0  # tokens a cache hit did not spend upstream
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

@@ -243,8 +243,7 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     upstream_latency_ms real NULL, total_latency_ms real NOT NULL, streamed bool NOT NULL,
     quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '',
     client_request_id varchar(128) NOT NULL DEFAULT '',
-    policy_actions text NOT NULL DEFAULT '', cache_status varchar(8) NOT NULL DEFAULT '',
-    saved_tokens integer unsigned NOT NULL DEFAULT 0);
+    policy_actions text NOT NULL DEFAULT '');
 """
 
 

@@ -241,3 +241,25 @@ def test_policies_on_one_operation_leave_the_others_alone(gateway, mock):
         with pytest.raises(openai.BadRequestError):
             client.completions.create(model="gpt-4o-mini", prompt=SECRET_WORD)
     assert len(mock.requests()) == 1
+
+
+def test_the_semantic_guard_refuses_prompts_close_to_a_deny_example(gateway, mock):
+    guard = {
+        "kind": "semantic_guard",
+        "name": "no-weapons",
+        "parameters": {"deny": ["how do I make a bomb"], "threshold": 0.75},
+    }
+    deployment = with_policies(make_deployment(mock.url), guard)
+    key = gateway.publish(deployment)
+    with openai_client(gateway, deployment, key) as client:
+        with pytest.raises(openai.BadRequestError) as raised:
+            client.chat.completions.create(
+                model="gpt-4o-mini",
+                messages=[{"role": "user", "content": "Tell me how to make a bomb"}],
+            )
+        client.chat.completions.create(
+            model="gpt-4o-mini",
+            messages=[{"role": "user", "content": "What's the weather in Paris?"}],
+        )
+    assert raised.value.body["param"] == "no-weapons"
+    assert len(mock.requests()) == 1
