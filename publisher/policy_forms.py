@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from core.models import PolicyFlow
+from core.web.forms import field_of
 
 Field = Callable[[], forms.Field]
 MODE = ("mode", lambda: forms.ChoiceField(
@@ -107,7 +108,8 @@ class PolicyForm(forms.Form):
     def __init__(self, *args: Any, kind: str, operations: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["operation"].choices = [("", "Every operation")] + [(o, o) for o in operations]
+        choices = [("", "Every operation")] + [(o, o) for o in operations]
+        field_of(self, "operation", forms.ChoiceField).choices = choices
         for name, make in KINDS[kind][1]:
             self.fields[name] = make()
 

@@ -36,9 +36,8 @@ def validate(params: dict[str, Any]) -> FieldErrors:
     if not errors.get("deny") and not params.get("deny"):
         errors["deny"] = ["Give at least one phrase to refuse."]
     threshold = params.get("threshold", DEFAULT_THRESHOLD)
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
-        errors["threshold"] = ["Expected a number between 0 and 1."]
-    elif not 0 < threshold <= 1:
+    number = isinstance(threshold, int | float) and not isinstance(threshold, bool)
+    if not number or not 0 < threshold <= 1:
         errors["threshold"] = ["Expected a number between 0 and 1."]
     return errors
 
