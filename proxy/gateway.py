@@ -228,7 +228,7 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         quota_exceeded=record.quota_exceeded,
         stream_cut=record.stream_cut,
         client_request_id=record.client_request_id,
-        policy_actions=policy_actions_json(record.policy_actions),
+        policy_actions=policy_actions_json(record.policy_actions) if record.policy_actions else "",
     )
 
 
