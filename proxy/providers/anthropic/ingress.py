@@ -139,14 +139,10 @@ def anthropic_error_body(status: int, openai_body: bytes) -> bytes:
     """An OpenAI-shaped error (the gateway's own, or a translated upstream one) for an
     Anthropic caller."""
     try:
-        original = orjson.loads(openai_body).get("error") or {}
+        message = (orjson.loads(openai_body).get("error") or {}).get("message")
     except (orjson.JSONDecodeError, AttributeError):
-        original = {}
-    message = original.get("message") if isinstance(original, dict) else None
+        message = None
     error = {"type": anthropic_error_type(status), "message": message or text_of(openai_body)}
-    code = original.get("code") if isinstance(original, dict) else None
-    if isinstance(code, str) and code:
-        error["code"] = code  # the gateway's stable code, beside Anthropic's own type
     return orjson.dumps({"type": "error", "error": error})
 
 

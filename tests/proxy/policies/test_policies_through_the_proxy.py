@@ -67,7 +67,7 @@ def test_a_blocked_request_answers_in_anthropic_shape(gateway, mock):
             messages=[{"role": "user", "content": f"Tell me about {SECRET_WORD}"}],
         )
     body = raised.value.body
-    assert body["type"] == "error" and body["error"]["code"] == "guardrail_blocked"
+    assert body["type"] == "error" and body["error"]["type"] == "invalid_request_error"
     assert "no-codenames" in body["error"]["message"]
     assert mock.requests() == []
 
