@@ -93,15 +93,15 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.policies.apply_defaults import slug_of as slug_of
     from proxy.policies.gateway_defaults import PARAMETERS as PARAMETERS
     from proxy.policies.gateway_defaults import parse_gateway_settings as parse_gateway_settings
+    from proxy.policies.kinds import POLICY_KINDS as POLICY_KINDS
+    from proxy.policies.spec import parse_policies as parse_policies
+    from proxy.policies.spec import parse_policy as parse_policy
     from proxy.production import DEV_SECRET_KEY as DEV_SECRET_KEY
     from proxy.production import GENERATE_FERNET as GENERATE_FERNET
     from proxy.production import GENERATE_SECRET as GENERATE_SECRET
     from proxy.production import MIN_SECRET_LENGTH as MIN_SECRET_LENGTH
     from proxy.production import fernet_key_problems as fernet_key_problems
     from proxy.production import refusals as refusals
-    from proxy.policies.kinds import POLICY_KINDS as POLICY_KINDS
-    from proxy.policies.spec import parse_policies as parse_policies
-    from proxy.policies.spec import parse_policy as parse_policy
     from proxy.providers.common.usage_paths import validate_usage_paths as validate_usage_paths
     from proxy.providers.openai.catalog import openai_style_definition as openai_style_definition
     from proxy.providers.registry import CatalogEntry as CatalogEntry
