@@ -14,6 +14,7 @@ from core.errors import NotFound
 from core.models import (
     AiApi,
     ApiKey,
+    ApiPolicy,
     Application,
     AuditLog,
     Deployment,
@@ -142,6 +143,14 @@ def endpoints(api_: AiApi) -> QuerySet[Endpoint]:
 
 def lifecycle_history(api_: AiApi) -> QuerySet[LifecycleEvent]:
     return api_.lifecycle_events.select_related("actor")
+
+
+def api_policies(api_: AiApi) -> QuerySet[ApiPolicy]:
+    return api_.policies.all()
+
+
+def api_policy(api_: AiApi, policy_id: int) -> ApiPolicy:
+    return _one(api_.policies.all(), "Policy", pk=policy_id)
 
 
 def revisions(api_: AiApi) -> QuerySet[Revision]:

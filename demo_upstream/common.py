@@ -81,7 +81,23 @@ def prompt_tokens(payload: dict[str, Any]) -> int:
     return count_words(payload.get("prompt", "")) or count_words(payload.get("input", ""))
 
 
+ECHO_MODEL = "mock-echo"  # answers with the last user message (streamed in 5-character pieces)
+ECHO_PIECE = 5
+
+
+def echoed_text(payload: dict[str, Any]) -> str:
+    users = [
+        m for m in payload.get("messages") or [] if isinstance(m, dict) and m.get("role") == "user"
+    ]
+    content = users[-1].get("content", "") if users else payload.get("prompt", "")
+    if isinstance(content, list):
+        content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return content if isinstance(content, str) else ""
+
+
 def reply_words(payload: dict[str, Any]) -> list[str]:
+    if payload.get("model") == ECHO_MODEL:
+        return echoed_text(payload).split()
     words = REPLY.split()
     limit = payload.get("max_tokens") or payload.get("max_completion_tokens")
     return words[:limit] if isinstance(limit, int) and limit > 0 else words

@@ -12,6 +12,8 @@ from typing import Any
 
 from demo_upstream.common import (
     CREATED,
+    ECHO_MODEL,
+    ECHO_PIECE,
     MockRequest,
     Response,
     StreamResponse,
@@ -187,6 +189,11 @@ async def stream_events(
         )
     pieces = [("role", "")] if chat else []
     pieces += [("content", (" " if i else "") + word) for i, word in enumerate(words)]
+    if payload.get("model") == ECHO_MODEL:  # pieces that cut words (and placeholders) in two
+        text = " ".join(words)
+        pieces = pieces[: 1 if chat else 0] + [
+            ("content", text[i : i + ECHO_PIECE]) for i in range(0, len(text), ECHO_PIECE)
+        ]
     for index, (kind, text) in enumerate(pieces):
         last = index == len(pieces) - 1
         chunk = _chunk(chat, model, kind, text, "stop" if last else None)

@@ -205,6 +205,8 @@ class DeploymentSnapshot:
     production_pool: tuple[Target, ...] = ()
     sandbox_pool: tuple[Target, ...] = ()
     routing: dict[str, Any] = field(default_factory=dict)
+    # AI policies in execution order, as proxy/policies/spec.py reads them
+    policies: tuple[dict[str, Any], ...] = ()
 
     @property
     def key(self) -> str:

@@ -78,6 +78,18 @@ LIMIT_KINDS = {
         ("request_too_large_for_quota", "The request reserves more tokens than a quota allows."),
     )
 }
+GUARDRAIL_BLOCKED = _kind(
+    "guardrail_blocked", 400, INVALID, "The request was refused by one of the API's guardrails."
+)
+PROMPT_TEMPLATE_REQUIRED = _kind(
+    "prompt_template_required",
+    400,
+    INVALID,
+    "This API only accepts prompt templates: send {template://name} with its properties.",
+)
+PROMPT_TEMPLATE_INVALID = _kind(
+    "prompt_template_invalid", 400, INVALID, "The prompt template reference is not valid."
+)
 UPSTREAM_TIMEOUT = _kind("upstream_timeout", 504, SERVER, "The provider did not answer in time.")
 UPSTREAM_UNREACHABLE = _kind(
     "upstream_unreachable", 502, SERVER, "The provider could not be reached."

@@ -26,6 +26,7 @@ from proxy.ingress import error_body, ingress_for, open_call_driver, requested_m
 from proxy.jsonbody import object_or_none
 from proxy.limits.model import CallIdentity
 from proxy.policies.apply_defaults import apply_gateway_defaults
+from proxy.policies.base import policy_actions_json
 from proxy.policy_hooks import (
     NOTHING_RESERVED,
     AdmissionRequest,
@@ -129,6 +130,10 @@ class Gateway:
         limit = snapshot.request_size_limit or self._config.max_body_bytes
         body = await read_body(receive, headers.get("content-length"), limit)
         payload = object_or_none(body)
+        policy_run = None
+        if live.policies is not None:  # AI policies (proxy/policies/chain.py)
+            policy_run = live.policies.on_request(record, operation, payload, body)
+            payload, body = policy_run.payload, policy_run.body
         payload, body = apply_gateway_defaults(
             live.policy, record.ingress, operation, payload, body
         )
@@ -157,6 +162,8 @@ class Gateway:
         assert live.driver is not None  # endpoint_for refuses a deployment without one
         driver = open_call_driver(live.driver, call)
         record.model_requested = requested_model(driver, record.model_requested)
+        if policy_run is not None:
+            driver = policy_run.wrap(driver)
         upstream_request = driver.build_request() if pool is None else None
         if self._tracer is not None and upstream_request is not None:
             self._tracer.inject(record, upstream_request.headers)
@@ -239,6 +246,7 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         attempts=record.attempts or 1,
         failovers=record.failovers,
         knowledge=record.knowledge,
+        policy_actions=policy_actions_json(record.policy_actions) if record.policy_actions else "",
     )
 
 

@@ -54,6 +54,10 @@ EXPORTS: dict[str, str] = {
     "slug_of": "proxy.policies.apply_defaults",
     # an API's routing settings (target pools) as the proxy reads them
     "RoutingPolicy": "proxy.balancing.policy",
+    # AI policies: their types and the one validating reader
+    "POLICY_KINDS": "proxy.policies.kinds",
+    "parse_policy": "proxy.policies.spec",
+    "parse_policies": "proxy.policies.spec",
     # what each lifecycle state allows (routes, listed, subscriptions)
     "lifecycle": "proxy",
     # the env parser, the JSON log formatter, headers that never cross a hop
@@ -118,6 +122,9 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.policies.apply_defaults import slug_of as slug_of
     from proxy.policies.gateway_defaults import PARAMETERS as PARAMETERS
     from proxy.policies.gateway_defaults import parse_gateway_settings as parse_gateway_settings
+    from proxy.policies.kinds import POLICY_KINDS as POLICY_KINDS
+    from proxy.policies.spec import parse_policies as parse_policies
+    from proxy.policies.spec import parse_policy as parse_policy
     from proxy.production import DEV_SECRET_KEY as DEV_SECRET_KEY
     from proxy.production import GENERATE_FERNET as GENERATE_FERNET
     from proxy.production import GENERATE_SECRET as GENERATE_SECRET

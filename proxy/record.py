@@ -36,3 +36,4 @@ class CallRecord:
     failovers: str = ""  # "target:reason,…" for each attempt that moved on
     knowledge: str = ""  # the retrieval's sources as JSON, for APIs that attach collections
     knowledge_rewrite_tokens: int = 0
+    policy_actions: tuple[tuple[str, str], ...] = ()  # (policy, blocked|reported|masked|…)

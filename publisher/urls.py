@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from publisher.views import (
+    ai_policies,
     analytics,
     apis,
     create,
@@ -28,6 +29,8 @@ api_pages = [
     path("targets/", targets.targets, name="targets"),
     path("policies/", policies.policies, name="policies"),
     path("gateway/", gateway_settings.gateway, name="gateway"),
+    path("ai-policies/", ai_policies.page, name="ai-policies"),
+    path("ai-policies/<int:policy_id>/", ai_policies.policy, name="ai-policy"),
     path("deploy/", deploy.deploy, name="deploy"),
     path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
     path("subscriptions/", subscriptions.subscriptions, name="subscriptions"),

@@ -112,6 +112,7 @@ def api_doc(api: AiApi) -> ApiDoc:
             "gateway_settings": dict(api.gateway_settings or {}),
             "pass_provider_headers": api.pass_provider_headers,
             "endpoints": {e.kind: endpoint_doc(e) for e in sorted(api.endpoints.all(), key=_kind)},
+            "policies": [policy.as_spec() for policy in api.policies.all()],
             "deployments": sorted(d.environment.slug for d in api.deployments.all()),
             "is_default_version": api.is_default_version,
             "targets": target_docs(api),

@@ -13,6 +13,7 @@ from core.config_as_code.changes import Change, Context, refuse, reported_at
 from core.config_as_code.exporter import api_doc, tenant_apis
 from core.config_as_code.plan_targets import normalised_targets, set_targets, target_differences
 from core.config_as_code.schema import ApiDoc, EndpointDoc, SecretRef
+from core.config_as_code.schema import ApiDoc, EndpointDoc, PolicyDoc, SecretRef
 from core.errors import TollgateError
 from core.models import AiApi, Deployment, Endpoint, GatewayEnvironment, Plan, Target
 from core.registry.compiler import freeze_config
@@ -20,6 +21,7 @@ from core.secrets import key_ring
 from core.selectors import vendor_version_by_slug
 from core.services import apis as api_service
 from core.services import deployments as deployment_service
+from core.services import policies as policy_service
 from core.services.gateway_settings import clean_gateway_settings
 from core.services.lifecycle import TRANSITIONS, change_lifecycle
 from core.services.validation import clean_backend_limits, clean_context, clean_endpoint_url
@@ -57,6 +59,11 @@ def _normalised(ctx: Context, doc: ApiDoc, api: AiApi | None, path: str) -> ApiD
             "endpoints": {k: _normalised_endpoint(e, k) for k, e in doc.endpoints.items()},
             **normalised_targets(doc),
         }
+        if api is not None:
+            values["policies"] = [
+                PolicyDoc(**policy_service.clean_policy(api, policy.model_dump()))
+                for policy in doc.policies
+            ]
         if driver:
             values["gateway_settings"] = clean_gateway_settings(
                 doc.gateway_settings, api_type=doc.api_type, driver=driver
@@ -88,7 +95,7 @@ def _api_differences(ctx: Context, api: AiApi | None, doc: ApiDoc, path: str) ->
     new = doc.model_dump()
     fields = {
         name: (old.get(name), new[name])
-        for name in ("context", "vendor", *SETTABLE, "allowed_plans", "lifecycle_state")
+        for name in ("context", "vendor", *SETTABLE, "allowed_plans", "policies", "lifecycle_state")
         if old.get(name) != new[name]
     }
     fields |= _endpoint_differences(ctx, api, before, doc, path)
@@ -198,6 +205,7 @@ def _converge(ctx: Context, doc: ApiDoc, path: str) -> None:
         _set_fields(ctx, api, doc)
         _set_endpoints(ctx, api, doc, path)
         set_targets(ctx, api, doc, path)
+        _set_policies(ctx, api, doc)
         _deploy(ctx, api, doc, path)
         for state in _lifecycle_path(api.lifecycle_state, doc.lifecycle_state, path):
             change_lifecycle(api=api, to_state=state, actor=ctx.actor, note="tollgate apply")
@@ -236,6 +244,11 @@ def _set_fields(ctx: Context, api: AiApi, doc: ApiDoc) -> None:
             )
     if changed or plans is not None:
         api_service.update_api(api=api, actor=ctx.actor, allowed_plans=plans, **changed)
+
+
+def _set_policies(ctx: Context, api: AiApi, doc: ApiDoc) -> None:
+    wanted = [policy.model_dump() for policy in doc.policies]
+    policy_service.replace_policies(api=api, actor=ctx.actor, policies=wanted)
 
 
 def _set_endpoints(ctx: Context, api: AiApi, doc: ApiDoc, path: str) -> None:

@@ -66,6 +66,16 @@ class TargetDoc(Strict):
     priority: int = Field(default=0, ge=0, le=100)
 
 
+class PolicyDoc(Strict):
+    """One AI policy (docs/policies.md), in execution order within `policies`."""
+
+    kind: str = Field(min_length=1, description="regex_guard, pii, prompt_template, …")
+    flow: Literal["request", "response"] = "request"
+    operation: str = Field(default="", description="An operation path; empty for all.")
+    name: str = Field(default="", max_length=64)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
 class ApiDoc(Strict):
     name: str = Field(min_length=1, max_length=100)
     version: str = Field(min_length=1, max_length=30)
@@ -93,6 +103,7 @@ class ApiDoc(Strict):
     routing: dict[str, Any] | None = Field(
         default=None, description="Balancing, retries and circuits of the pools (docs/routing.md)."
     )
+    policies: list[PolicyDoc] = Field(default_factory=list)
     deployments: list[str] = Field(
         default_factory=list, description="Environment slugs serving the current configuration."
     )

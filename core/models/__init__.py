@@ -22,6 +22,7 @@ from core.models.apis import (
 from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
 from core.models.knowledge import Chunk, Collection, Document, DocumentStatus
+from core.models.policies import ApiPolicy, PolicyFlow
 from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
 from core.models.routing import Target
@@ -42,6 +43,7 @@ __all__ = [
     "Account",
     "ROLE_VALUES",
     "AiApi",
+    "ApiPolicy",
     "ApiKey",
     "ApiType",
     "Application",
@@ -64,6 +66,7 @@ __all__ = [
     "Membership",
     "PersonalAccessToken",
     "Plan",
+    "PolicyFlow",
     "RegistryChange",
     "RegistryCounter",
     "RegistryEntry",

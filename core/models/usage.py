@@ -40,6 +40,9 @@ class UsageEvent(models.Model):
     failovers = models.CharField(max_length=500, blank=True, default="", db_default="")
     # The knowledge passages retrieved for the call: {"sources": [...], "rewrite_tokens": n}.
     knowledge = models.TextField(blank=True, default="", db_default="")
+    # What the API's AI policies did, as JSON [[policy, action], …] (blocked, reported,
+    # masked, templated, decorated); empty when none acted.
+    policy_actions = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         indexes = [

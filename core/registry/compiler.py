@@ -64,6 +64,7 @@ def freeze_config(api: AiApi) -> dict:
         "pass_provider_headers": api.pass_provider_headers,
         "pools": freeze_pools(api),
         "routing": dict(api.routing or {}),
+        "policies": [policy.as_spec() for policy in api.policies.all()],
     }
 
 
@@ -101,6 +102,7 @@ def compile_deployment(deployment: Deployment, version: int) -> contract.Deploym
         gateway_settings=config["gateway_settings"],
         pass_provider_headers=config.get("pass_provider_headers", False),
         **compiled_pools(config),
+        policies=tuple(config.get("policies", ())),  # revisions frozen before policies: none
     )
 
 

@@ -20,6 +20,7 @@ from proxy.knowledge.plan import compile_knowledge
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.policies.apply_defaults import compile_policy
 from proxy.providers.capabilities import OPERATION_ALIASES, AliasesOperations
+from proxy.policies.chain import compile_policies
 from proxy.providers.registry import DriverFactory, driver_class
 
 log = logging.getLogger("proxy.registry")
@@ -39,6 +40,7 @@ class LiveDeployment:
         "policy",
         "pools",
         "knowledge",
+        "policies",
         "_exact",
         "_templates",
         "_endpoints",
@@ -59,6 +61,7 @@ class LiveDeployment:
         self.policy = compile_policy(snapshot)  # gateway defaults; None when there are none
         self.pools = prepare_pools(snapshot, keyring, config)  # {} unless a side has a pool
         self.knowledge = compile_knowledge(snapshot, self.driver)  # None: no collection
+        self.policies = compile_policies(snapshot)  # AI policies; None when there are none
         self._endpoints = {
             kind: _prepare_endpoint(endpoint, keyring, config)
             for kind, endpoint in (

@@ -39,6 +39,7 @@ class UsageEvent:
     attempts: int = 1  # upstream attempts (targets tried)
     failovers: str = ""  # "target:reason,…" for each attempt that moved on (429, 5xx, …)
     knowledge: str = ""  # retrieved sources as JSON: {"sources": [...], "rewrite_tokens": n}
+    policy_actions: str = ""  # JSON [[policy, action], …] when AI policies acted
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

@@ -4,6 +4,7 @@ from django.urls import path
 
 import core.api.converters  # noqa: F401  (registers the id converter)
 from publisher.api import releases, routing, views
+from publisher.api import policies, releases, views
 
 API = "<id:api_id>/"
 
@@ -23,6 +24,13 @@ urlpatterns = [
         name="api-target",
     ),
     path(API + "routing/", routing.RoutingView.as_view(), name="api-routing"),
+    path(API + "policies/", policies.PolicyListView.as_view(), name="api-policies"),
+    path(API + "policies/order/", policies.PolicyOrderView.as_view(), name="api-policy-order"),
+    path(
+        API + "policies/<id:policy_id>/",
+        policies.PolicyDetailView.as_view(),
+        name="api-policy",
+    ),
     path(API + "lifecycle/", views.LifecycleView.as_view(), name="api-lifecycle"),
     path(API + "versions/", views.VersionListView.as_view(), name="api-versions"),
     path(API + "revisions/", releases.RevisionListView.as_view(), name="api-revisions"),

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from core.api.auth import create_token
 from core.knowledge import services as knowledge
 from core.models import Vendor
-from core.services import access, deployments, invitations, targets, tenants, vendors
+from core.services import access, deployments, invitations, policies, targets, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
 
 BACKUP_URL = "https://backup.example.com/v1"  # `other_api`'s second production target
@@ -43,6 +43,7 @@ class World:
     invitation: object  # pending, to a subscriber
     collection: object = None  # a knowledge collection
     document: object = None  # in `collection`, waiting for the worker
+    policy: object = None  # a request guardrail on `api`
 
 
 def build_world(tenant, *, admin, creator, publisher, developer, member, env_slug: str) -> World:
@@ -97,6 +98,9 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
         invitation=invitation,
         collection=collection,
         document=document,
+        policy=policies.add_policy(
+            api=api, actor=creator, kind="regex_guard", parameters={"pattern": "secret"}
+        ),
     )
 
 

@@ -65,6 +65,7 @@ KEY = lambda w: {"app_id": w.app.pk, "key_id": w.key.pk}  # noqa: E731
 VENDOR = lambda w: {"vendor_id": w.vendor.pk}  # noqa: E731
 COLLECTION = lambda w: {"collection_slug": w.collection.slug}  # noqa: E731
 DOCUMENT = lambda w: {"collection_slug": w.collection.slug, "document_id": w.document.pk}  # noqa: E731
+POLICY = lambda w: {"api_id": w.api.pk, "policy_id": w.policy.pk}  # noqa: E731
 
 # fmt: off
 ROWS: list[Row] = [
@@ -116,6 +117,15 @@ ROWS: list[Row] = [
     Row("GET", "api-routing", grant(200, "creator", "publisher"), kwargs=API),
     Row("PATCH", "api-routing", grant(200, "creator"), kwargs=API,
         body=lambda w: {"strategy": "latency"}),
+    Row("GET", "api-policies", grant(200, "creator", "publisher"), kwargs=API),
+    Row("POST", "api-policies", grant(201, "creator"), kwargs=API,
+        body=lambda w: {"kind": "word_count_guard", "parameters": {"max": 500}}),
+    Row("GET", "api-policy", grant(200, "creator", "publisher"), kwargs=POLICY),
+    Row("PATCH", "api-policy", grant(200, "creator"), kwargs=POLICY,
+        body=lambda w: {"name": "renamed"}),
+    Row("DELETE", "api-policy", grant(204, "creator"), kwargs=POLICY),
+    Row("POST", "api-policy-order", grant(200, "creator"), kwargs=API,
+        body=lambda w: {"order": [w.policy.pk]}),
     Row("GET", "api-lifecycle", grant(200, "creator", "publisher"), kwargs=API),
     Row("GET", "api-versions", grant(200, "creator", "publisher"), kwargs=API),
     Row("POST", "api-versions", grant(201, "creator"), kwargs=API,

@@ -48,6 +48,11 @@ BEYOND_THE_SCHEMA = {
     # range excludes start and end; start comes before end
     "GET /api/v1/tenants/{tenant_slug}/analytics/usage/": "range, start, end",
     "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",
+    # each policy type has its own parameters (docs/policies.md); the operation must be the
+    # API's; a reorder lists exactly the API's policies
+    "POST /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/": "parameters, operation",
+    "PATCH /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/{policy_id}/": "parameters",
+    "POST /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/order/": "order",
     # the application, API and plan named in the body must exist (a field error, not a 404)
     "POST /api/v1/tenants/{tenant_slug}/subscriptions/": "application, api, plan",
     # a document comes as text or as base64 (a PDF only as base64), and must hold text
@@ -79,6 +84,7 @@ def fixed_parameters(world: World) -> dict:
         "token_id": world.token.pk,
         "collection_slug": world.collection.slug,
         "document_id": world.document.pk,
+        "policy_id": world.policy.pk,
     }
 
 

@@ -319,3 +319,40 @@ def test_the_provider_headers_opt_in_is_configuration(source):
     served = Deployment.objects.get(api__name="Chat", environment__slug="default")
     assert served.revision.config["pass_provider_headers"] is True
     assert plan_document(source, doc) == []
+GUARD = {
+    "kind": "regex_guard",
+    "flow": "request",
+    "operation": "/chat/completions",
+    "name": "no-passwords",
+    "parameters": {"pattern": "(?i)password"},
+}
+
+
+def test_policies_apply_in_order_redeploy_and_export_back(source):
+    document = exported(source)
+    chat = next(a for a in document["apis"] if a["name"] == "Chat")
+    decorator = {
+        "kind": "prompt_decorator",
+        "parameters": {"prepend": [{"role": "system", "content": "Be kind."}]},
+    }
+    chat["policies"] = [GUARD, decorator]
+    doc = parse_document(yaml.safe_dump(document))
+
+    apply_document(source, doc)
+    served = Deployment.objects.get(api__name="Chat", environment__slug="default")
+    assert served.revision.number == 2
+    assert [p["kind"] for p in served.revision.config["policies"]] == [
+        "regex_guard",
+        "prompt_decorator",
+    ]
+    assert plan_document(source, doc) == []
+    again = next(a for a in exported(source)["apis"] if a["name"] == "Chat")
+    assert again["policies"][0] == GUARD
+
+
+def test_an_invalid_policy_is_refused_with_its_field(source):
+    document = exported(source)
+    chat = next(a for a in document["apis"] if a["name"] == "Chat")
+    chat["policies"] = [{**GUARD, "parameters": {"pattern": "("}}]
+    with pytest.raises(ConfigError, match=r"pattern: Not a valid regular expression"):
+        plan_document(source, parse_document(yaml.safe_dump(document)))

@@ -245,6 +245,7 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     client_request_id varchar(128) NOT NULL DEFAULT '',
     target varchar(100) NOT NULL DEFAULT '', attempts smallint unsigned NOT NULL DEFAULT 1,
     failovers varchar(500) NOT NULL DEFAULT '', knowledge text NOT NULL DEFAULT '');
+    policy_actions text NOT NULL DEFAULT '');
 """
 
 

@@ -149,6 +149,25 @@ def test_azure_without_deployment_or_model(proxy, mock, registry):
     expect_error(post(proxy, deployment, key, payload), 400, "missing_model")
 
 
+def test_policy_refusals(proxy, mock, registry):
+    guard = {"kind": "regex_guard", "name": "no-hi", "parameters": {"pattern": "hi"}}
+    guarded = replace(make_deployment(mock.url), policies=(guard,))
+    template = {"name": "greet", "prompt": "Greet {{who}}."}
+    only_templates = {
+        "kind": "prompt_template",
+        "parameters": {"templates": [template], "template_only": True},
+    }
+    templated = replace(make_deployment(mock.url), policies=(only_templates,))
+    key = publish(registry, [proxy], guarded)
+    other_key = publish(registry, [proxy], templated)
+    error = expect_error(post(proxy, guarded, key), 400, "guardrail_blocked")
+    assert error["param"] == "no-hi"
+    expect_error(post(proxy, templated, other_key), 400, "prompt_template_required")
+    unknown = {"model": "gpt-4o-mini", "messages": "{template://nope}"}
+    expect_error(post(proxy, templated, other_key, unknown), 400, "prompt_template_invalid")
+    assert mock.requests() == []
+
+
 def test_upstream_failures(proxy, mock, registry):
     slow = make_deployment(mock.url)
     key = publish(registry, [proxy], slow)

@@ -12,6 +12,7 @@ API_PAGES = (
     "endpoints",
     "policies",
     "gateway",
+    "ai-policies",
     "deploy",
     "lifecycle",
     "subscriptions",
@@ -44,6 +45,7 @@ GET_ROWS = [
     *[(page, ANY_API_VIEWER) for page in KNOWLEDGE_PAGES if page != "collection-attach"],
     ("collection-attach", CREATOR_ONLY),
     *[(page, CREATOR_REDIRECTED) for page in KNOWLEDGE_ACTIONS],  # a GET only redirects
+    ("ai-policy", ANY_API_VIEWER),
 ]
 
 # (page, form data, expected status per role); 302 = done and redirected back.
@@ -77,6 +79,7 @@ POST_ROWS = [
         {"api_type": "unified", "system_prompt": "Be brief."},
         {"creator": 302, "publisher": 403, "subscriber": 403},
     ),
+    ("ai-policy", {"action": "up"}, {"creator": 302, "publisher": 403, "subscriber": 403}),
     ("deploy", {"action": "create"}, {"creator": 302, "publisher": 302, "subscriber": 403}),
     ("lifecycle", {"to_state": "PUBLISHED"}, {"creator": 403, "publisher": 302, "subscriber": 403}),
     (
@@ -150,6 +153,13 @@ def knowledge_url(name: str, personas) -> str:
     if name == "document-delete":
         return reverse(f"publisher:{name}", args=["faq", collection.documents.first().pk])
     return reverse(f"publisher:{name}", args=["faq"])
+def a_policy(api, personas):
+    from core.services.policies import add_policy
+
+    found = api.policies.first()
+    return found or add_policy(
+        api=api, actor=personas.creator, kind="word_count_guard", parameters={"max": 9}
+    )
 
 
 def url_for(name: str, api, personas) -> str:
@@ -161,6 +171,8 @@ def url_for(name: str, api, personas) -> str:
         return reverse("publisher:plan-edit", args=[personas.tenant.plans.first().pk])
     if name == "environment-edit":
         return reverse("publisher:environment-edit", args=["default"])
+    if name == "ai-policy":
+        return reverse("publisher:ai-policy", args=[api.uuid, a_policy(api, personas).pk])
     if name == "vendor-edit":
         return reverse("publisher:vendor-edit", args=[custom_vendor(personas).pk])
     if name in KNOWLEDGE_PAGES or name in KNOWLEDGE_ACTIONS:
