@@ -87,10 +87,10 @@ __all__ = sorted(EXPORTS)
 if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported on purpose)
     from proxy import contract as contract
     from proxy import lifecycle as lifecycle
+    from proxy.balancing.policy import RoutingPolicy as RoutingPolicy
     from proxy.console import CONSOLE_PROOF_HEADER as CONSOLE_PROOF_HEADER
     from proxy.console import CONSOLE_STATES as CONSOLE_STATES
     from proxy.console import console_proof as console_proof
-    from proxy.balancing.policy import RoutingPolicy as RoutingPolicy
     from proxy.contract import DEFAULT_REDIS_PREFIX as DEFAULT_REDIS_PREFIX
     from proxy.contract import DEPLOYMENT as DEPLOYMENT
     from proxy.contract import KEY as KEY

@@ -15,8 +15,8 @@ from publisher.views import (
     plans,
     policies,
     subscriptions,
-    test_console,
     targets,
+    test_console,
     vendors,
     versions,
 )

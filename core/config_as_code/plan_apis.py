@@ -12,7 +12,6 @@ from typing import Any
 from core.config_as_code.changes import Change, Context, refuse, reported_at
 from core.config_as_code.exporter import api_doc, tenant_apis
 from core.config_as_code.plan_targets import normalised_targets, set_targets, target_differences
-from core.config_as_code.schema import ApiDoc, EndpointDoc, SecretRef
 from core.config_as_code.schema import ApiDoc, EndpointDoc, PolicyDoc, SecretRef
 from core.errors import TollgateError
 from core.models import AiApi, Deployment, Endpoint, GatewayEnvironment, Plan, Target

@@ -19,8 +19,8 @@ from proxy.errors import (
 from proxy.knowledge.plan import compile_knowledge
 from proxy.netguard import UnsafeUpstream, check_url
 from proxy.policies.apply_defaults import compile_policy
-from proxy.providers.capabilities import OPERATION_ALIASES, AliasesOperations
 from proxy.policies.chain import compile_policies
+from proxy.providers.capabilities import OPERATION_ALIASES, AliasesOperations
 from proxy.providers.registry import DriverFactory, driver_class
 
 log = logging.getLogger("proxy.registry")

@@ -3,8 +3,7 @@
 from django.urls import path
 
 import core.api.converters  # noqa: F401  (registers the id converter)
-from publisher.api import releases, routing, views
-from publisher.api import policies, releases, views
+from publisher.api import policies, releases, routing, views
 
 API = "<id:api_id>/"
 

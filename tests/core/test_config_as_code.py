@@ -319,6 +319,8 @@ def test_the_provider_headers_opt_in_is_configuration(source):
     served = Deployment.objects.get(api__name="Chat", environment__slug="default")
     assert served.revision.config["pass_provider_headers"] is True
     assert plan_document(source, doc) == []
+
+
 GUARD = {
     "kind": "regex_guard",
     "flow": "request",

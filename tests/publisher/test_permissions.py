@@ -153,6 +153,8 @@ def knowledge_url(name: str, personas) -> str:
     if name == "document-delete":
         return reverse(f"publisher:{name}", args=["faq", collection.documents.first().pk])
     return reverse(f"publisher:{name}", args=["faq"])
+
+
 def a_policy(api, personas):
     from core.services.policies import add_policy
 
