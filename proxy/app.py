@@ -68,6 +68,7 @@ class Resources:
         await store.start()
         await sink.start()
         await limiter.start()
+        await gateway.budgets.start()
         if access_log is not None:
             await access_log.start()
         if metrics is not None:
@@ -79,6 +80,7 @@ class Resources:
     async def close(self) -> None:
         await self.store.close()
         await self.limiter.close()
+        await self.gateway.budgets.close()
         await self.sink.close()
         await self.session.close()
         if self.access_log is not None:

@@ -150,6 +150,8 @@ class DeploymentSnapshot:
     backend_limits: dict[str, Limits] = field(default_factory=dict)
     request_size_limit: int | None = None
     gateway_settings: dict[str, Any] = field(default_factory=dict)
+    prices: dict[str, Any] = field(default_factory=dict)  # proxy/costs/prices.py
+    budgets: list[dict[str, Any]] = field(default_factory=list)  # tenant and API budgets
 
     @property
     def key(self) -> str:
@@ -204,6 +206,7 @@ class KeySnapshot:
     subscriptions: dict[str, SubscriptionGrant]  # api_id (as str) -> grant
     application_limits: Limits | None = None
     console_api_id: int | None = None  # a publisher Test console key, for this API only
+    budgets: list[dict[str, Any]] = field(default_factory=list)  # application, subscription, key
 
     def grant_for(self, api_id: int) -> SubscriptionGrant | None:
         return self.subscriptions.get(str(api_id))

@@ -19,6 +19,8 @@ from proxy.asgi import (
 )
 from proxy.auth import authenticate, authorize
 from proxy.config import ProxyConfig
+from proxy.costs.budgets import BudgetGate, hold_budgets, settle_budgets
+from proxy.costs.metering import meter_cost
 from proxy.errors import GATEWAY_NOT_READY, INTERNAL_ERROR, GatewayError
 from proxy.forward import Forwarder, upstream_headers
 from proxy.ingress import error_body, ingress_for, open_call_driver, requested_model
@@ -68,6 +70,7 @@ class Gateway:
         self._access_log = access_log
         self._observer = observer
         self._tracer = tracer
+        self.budgets = BudgetGate(config)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = CallRecord(new_request_id(), time.perf_counter(), scope["method"], scope["path"])
@@ -98,6 +101,8 @@ class Gateway:
                 body = error_body(GatewayError(INTERNAL_ERROR), record.ingress)
                 await send_whole(send, 500, [JSON_CONTENT_TYPE, *id_headers], body)
         finally:
+            if record.budget_hold is not None:
+                await settle_budgets(record)
             self._finish(record)
 
     async def _serve(
@@ -130,6 +135,11 @@ class Gateway:
         )
         model = payload.get("model") if payload else None
         record.model_requested = model if isinstance(model, str) else ""
+        if snapshot.budgets or key.budgets:  # a call without budgets pays nothing here
+            payload, body, budget_headers = await hold_budgets(
+                self.budgets, record, key, grant, payload, body
+            )
+            id_headers.extend(budget_headers)
         stream = payload is not None and payload.get("stream") is True
         call = Call(
             vendor=snapshot.vendor,
@@ -196,7 +206,7 @@ async def _settle(reservation: Reservation, record: CallRecord) -> None:
 
 def usage_event(record: CallRecord, environment: str) -> UsageEvent:
     deployment, key, usage = record.deployment, record.key, record.usage
-    return UsageEvent(
+    event = UsageEvent(
         request_id=record.request_id,
         ts=utc_now_iso(),
         status=record.status,
@@ -221,7 +231,10 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         quota_exceeded=record.quota_exceeded,
         stream_cut=record.stream_cut,
         client_request_id=record.client_request_id,
+        downgraded_from=record.downgraded_from,
     )
+    meter_cost(event, usage, deployment)
+    return event
 
 
 def _asks_for_usage(payload: dict[str, Any] | None) -> bool:

@@ -65,6 +65,8 @@ EXPORTS: dict[str, str] = {
     "MIN_SECRET_LENGTH": "proxy.production",
     "fernet_key_problems": "proxy.production",
     "refusals": "proxy.production",
+    # budget periods as the proxy counts them
+    "period_bounds": "proxy.costs.periods",
 }
 __all__ = sorted(EXPORTS)
 
@@ -78,6 +80,7 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.contract import DEPLOYMENT as DEPLOYMENT
     from proxy.contract import KEY as KEY
     from proxy.contract import RedisNames as RedisNames
+    from proxy.costs.periods import period_bounds as period_bounds
     from proxy.crypto import KeyRing as KeyRing
     from proxy.crypto import key_digest as key_digest
     from proxy.env import Env as Env

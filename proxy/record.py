@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from proxy.contract import DeploymentSnapshot, KeySnapshot
 from proxy.providers.base import Usage
@@ -31,3 +32,5 @@ class CallRecord:
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # e.g. limits
     upstream_ttfb_ms: float | None = None  # from sending upstream to its response headers
     span: object | None = None  # the call's trace span, when tracing is on
+    downgraded_from: str = ""  # the model asked for, when a spent budget chose a cheaper one
+    budget_hold: Any = None  # proxy.costs.budgets.BudgetHold, when budgets apply to the call

@@ -3,6 +3,7 @@ from django.urls import include, path
 from publisher.views import (
     analytics,
     apis,
+    costs,
     create,
     deploy,
     endpoints,
@@ -40,6 +41,8 @@ urlpatterns = [
     path("apis/new/", create.choose_provider, name="create"),
     path("apis/new/details/", create.enter_details, name="create-details"),
     path("apis/<uuid:api_uuid>/", include(api_pages)),
+    path("costs/", costs.costs, name="costs"),
+    path("costs/budgets/<int:budget_id>/delete/", costs.budget_delete, name="budget-delete"),
     path("settings/members/", members.members, name="members"),
     path("settings/plans/", plans.plan_list, name="plans"),
     path("settings/plans/<int:plan_id>/", plans.plan_edit, name="plan-edit"),

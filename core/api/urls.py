@@ -41,6 +41,7 @@ tenant_routes: list[URLPattern | URLResolver] = [
     path("audit/", tenant_admin.AuditLogView.as_view(), name="audit"),
     path("analytics/", include("core.api.analytics_urls")),
     path("config/", include("core.api.config_as_code")),
+    path("", include("core.api.cost_urls")),
 ]
 
 urlpatterns = [

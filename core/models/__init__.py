@@ -21,6 +21,14 @@ from core.models.apis import (
 )
 from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
+from core.models.costs import (
+    Budget,
+    BudgetAction,
+    BudgetAlert,
+    BudgetPeriod,
+    BudgetScope,
+    ModelPrice,
+)
 from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
 from core.models.tenants import (
@@ -46,6 +54,11 @@ __all__ = [
     "ApplicationTier",
     "AuditLog",
     "AuthScheme",
+    "Budget",
+    "BudgetAction",
+    "BudgetAlert",
+    "BudgetPeriod",
+    "BudgetScope",
     "Deployment",
     "Endpoint",
     "EndpointKind",
@@ -55,6 +68,7 @@ __all__ = [
     "LifecycleEvent",
     "LifecycleState",
     "Membership",
+    "ModelPrice",
     "PersonalAccessToken",
     "Plan",
     "RegistryChange",

@@ -35,6 +35,12 @@ class UsageEvent:
     quota_exceeded: bool = False
     stream_cut: str = ""  # "" for a stream that ended whole (and every unstreamed call)
     client_request_id: str = ""  # the caller's x-request-id; request_id stays the gateway's
+    cached_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost_pico: int | None = None  # 10⁻¹² of `currency`; None: the model has no price
+    currency: str = ""
+    downgraded_from: str = ""  # the model the caller asked for, when a budget downgraded it
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

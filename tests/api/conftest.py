@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
 from core.api.auth import create_token
+from core.costs import services as cost_services
 from core.models import Vendor
 from core.services import access, deployments, invitations, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
@@ -38,6 +40,8 @@ class World:
     vendor: object  # the tenant's own custom vendor
     token: object  # the developer's personal access token
     invitation: object  # pending, to a subscriber
+    price: object  # the tenant's price of a model
+    budget: object  # a monthly budget on `api`
 
 
 def build_world(tenant, *, admin, creator, publisher, developer, member, env_slug: str) -> World:
@@ -77,7 +81,15 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
         vendor=custom_vendor(tenant),
         token=token,
         invitation=invitation,
-    )
+        price=cost_services.save_price(
+            tenant=tenant, actor=admin, vendor="openai", model="gpt-4o",
+            input=Decimal("2"), output=Decimal("8"),
+        ),
+        budget=cost_services.save_budget(
+            tenant=tenant, actor=admin, name="Chat monthly", scope="api", api=api,
+            amount=Decimal("100"), period="month",
+        ),
+    )  # fmt: skip
 
 
 def custom_vendor(tenant) -> Vendor:

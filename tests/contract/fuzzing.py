@@ -43,6 +43,15 @@ BEYOND_THE_SCHEMA = {
     "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",
     # the application, API and plan named in the body must exist (a field error, not a 404)
     "POST /api/v1/tenants/{tenant_slug}/subscriptions/": "application, api, plan",
+    # a budget names the object of its scope only, a positive amount, a downgrade model when it
+    # downgrades, a secret with its webhook; names are unique in the tenant
+    "POST /api/v1/tenants/{tenant_slug}/budgets/": "scope targets, amount, downgrade_model, "
+    "webhook_secret, webhook_url, name",
+    "PATCH /api/v1/tenants/{tenant_slug}/budgets/{budget_id}/": "scope targets, amount, "
+    "downgrade_model, webhook_secret, webhook_url, name",
+    # one price per model and start date
+    "POST /api/v1/tenants/{tenant_slug}/prices/": "model, effective_from",
+    "PATCH /api/v1/tenants/{tenant_slug}/prices/{price_id}/": "model, effective_from",
 }
 
 
@@ -62,6 +71,8 @@ def fixed_parameters(world: World) -> dict:
         "invitation_id": world.invitation.pk,
         "vendor_id": world.vendor.pk,
         "token_id": world.token.pk,
+        "price_id": world.price.pk,
+        "budget_id": world.budget.pk,
     }
 
 

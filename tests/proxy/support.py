@@ -242,7 +242,11 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     completion_tokens integer unsigned NOT NULL, total_tokens integer unsigned NOT NULL,
     upstream_latency_ms real NULL, total_latency_ms real NOT NULL, streamed bool NOT NULL,
     quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '',
-    client_request_id varchar(128) NOT NULL DEFAULT '');
+    client_request_id varchar(128) NOT NULL DEFAULT '',
+    cached_tokens integer unsigned NOT NULL DEFAULT 0,
+    cache_write_tokens integer unsigned NOT NULL DEFAULT 0,
+    reasoning_tokens integer unsigned NOT NULL DEFAULT 0, cost_pico bigint NULL,
+    currency varchar(3) NOT NULL DEFAULT '', downgraded_from varchar(200) NOT NULL DEFAULT '');
 """
 
 

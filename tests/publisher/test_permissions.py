@@ -36,6 +36,8 @@ GET_ROWS = [
     ("plan-edit", ADMIN_ONLY),
     ("environment-edit", ADMIN_ONLY),
     ("vendor-edit", ADMIN_ONLY),
+    ("costs", {"admin": 200, "creator": 403, "publisher": 200, "subscriber": 403}),
+    ("budget-delete", {"admin": 405, "creator": 403, "publisher": 405, "subscriber": 403}),
 ]
 
 # (page, form data, expected status per role); 302 = done and redirected back.
@@ -91,6 +93,20 @@ POST_ROWS = [
         {"creator": 403, "publisher": 403, "subscriber": 403, "admin": 302},
     ),
     (
+        "costs",
+        {
+            "name": "Daily",
+            "scope": "tenant",
+            "amount": "5",
+            "currency": "USD",
+            "period": "day",
+            "action": "refuse",
+            "thresholds": "50, 80",
+        },
+        {"creator": 403, "subscriber": 403, "publisher": 302},
+    ),
+    ("budget-delete", {}, {"creator": 403, "subscriber": 403, "publisher": 302}),
+    (
         "vendor-edit",
         {"action": "delete"},
         {"creator": 403, "publisher": 403, "subscriber": 403, "admin": 302},
@@ -114,6 +130,17 @@ def custom_vendor(personas):
     )
 
 
+def a_budget(personas):
+    from decimal import Decimal
+
+    from core.costs.services import save_budget
+
+    return save_budget(
+        tenant=personas.tenant, actor=personas.admin, name="Monthly", scope="tenant",
+        amount=Decimal("10"), period="month",
+    )  # fmt: skip
+
+
 def url_for(name: str, api, personas) -> str:
     if name in API_PAGES or name in API_ACTIONS:
         return reverse(f"publisher:{name}", kwargs={"api_uuid": api.uuid})
@@ -123,6 +150,8 @@ def url_for(name: str, api, personas) -> str:
         return reverse("publisher:plan-edit", args=[personas.tenant.plans.first().pk])
     if name == "environment-edit":
         return reverse("publisher:environment-edit", args=["default"])
+    if name == "budget-delete":
+        return reverse("publisher:budget-delete", args=[a_budget(personas).pk])
     if name == "vendor-edit":
         return reverse("publisher:vendor-edit", args=[custom_vendor(personas).pk])
     return reverse(f"publisher:{name}")
