@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import F, Max, QuerySet, Sum
@@ -21,6 +22,7 @@ from core.models.rollups import LATENCY_BOUNDS_MS, LATENCY_BUCKET_FIELDS, Granul
 from core.rollups import SUM_FIELDS
 
 MAX_BUCKETS = 5000
+PICOS = Decimal(10) ** 12  # rollups sum costs in picos (10⁻¹² of the currency)
 
 
 class Bucket(StrEnum):
@@ -82,6 +84,7 @@ class UsagePoint:
     latency_p95_ms: float | None = None
     latency_p99_ms: float | None = None
     provider_throttled: int = 0  # a provider's own 429, relayed
+    cost: Decimal = Decimal(0)  # in the prices' currency (docs/costs.md)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ class _Sums:
             latency_p50_ms=latency_percentile(counts, self.latency_max_ms, 0.50),
             latency_p95_ms=latency_percentile(counts, self.latency_max_ms, 0.95),
             latency_p99_ms=latency_percentile(counts, self.latency_max_ms, 0.99),
+            cost=Decimal(int(v["cost_pico"])) / PICOS,
         )
 
 

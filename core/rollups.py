@@ -31,7 +31,7 @@ HOUR = timedelta(hours=1)
 GROUP_FIELDS = ("tenant_id", "api_id", "application_id", "model", "key_type", "environment")
 SUM_FIELDS = (
     "requests", "errors", "throttled", "quota_exceeded", "prompt_tokens", "completion_tokens",
-    "total_tokens", "latency_sum_ms", *LATENCY_BUCKET_FIELDS, "provider_throttled",
+    "total_tokens", "latency_sum_ms", "cost_pico", *LATENCY_BUCKET_FIELDS, "provider_throttled",
 )  # fmt: skip
 
 
@@ -134,6 +134,7 @@ def _minute_rows(start: datetime, end: datetime) -> list[dict]:
         completion_tokens=Sum("completion_tokens"),
         total_tokens=Sum("total_tokens"),
         latency_sum_ms=Sum("total_latency_ms"),
+        cost_pico=Sum("cost_pico"),
         latency_max_ms=Max("total_latency_ms"),
         **_latency_counts(),
     )

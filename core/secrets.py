@@ -20,6 +20,10 @@ def encrypt_credential(plaintext: str) -> str:
     return key_ring().encrypt(plaintext) if plaintext else ""
 
 
+def decrypt_credential(token: str) -> str:
+    return key_ring().decrypt(token) if token else ""
+
+
 def random_text(length: int) -> str:
     """Letters and digits from the OS's secure random source (key and token material)."""
     return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(length))

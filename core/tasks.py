@@ -71,10 +71,18 @@ def expire_keys(window_seconds: int = 120) -> int:
     return count
 
 
+@app.task(name="tollgate.check_budgets")
+def check_budgets() -> int:
+    from core.costs.alerts import check_budgets as check
+
+    return check()
+
+
 app.conf.beat_schedule = {
     "ingest-usage": {"task": "tollgate.ingest_usage", "schedule": 1.0},
     "rollup-usage": {"task": "tollgate.rollup_usage", "schedule": 10.0},
     "expire-keys": {"task": "tollgate.expire_keys", "schedule": 60.0},
+    "check-budgets": {"task": "tollgate.check_budgets", "schedule": 30.0},
     "reconcile-registry": {"task": "tollgate.reconcile_registry", "schedule": 300.0},
 }
 
@@ -83,6 +91,7 @@ EMBEDDED_SCHEDULE = (
     (sync_registry, 0.5),
     (rollup_usage, 10.0),
     (expire_keys, 60.0),
+    (check_budgets, 30.0),
     (reconcile_registry, 300.0),
 )
 

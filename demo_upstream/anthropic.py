@@ -21,6 +21,7 @@ from demo_upstream.common import (
     MockRequest,
     Response,
     StreamResponse,
+    cached_share,
     chunk_delay,
     count_words,
     delay_from,
@@ -113,7 +114,26 @@ def message(payload: dict[str, Any]) -> dict[str, Any]:
         "content": content,
         "stop_reason": stop_reason,
         "stop_sequence": None,
-        "usage": {"input_tokens": input_tokens(payload), "output_tokens": output},
+        "usage": anthropic_usage(payload, output),
+    }
+
+
+CACHE_WRITE_TOKENS = 1
+
+
+def anthropic_usage(payload: dict[str, Any], output: int) -> dict[str, Any]:
+    """Anthropic counts cache reads and writes apart from input_tokens: a request with
+    `cache_control` reads half its prompt from the cache and writes one token to it."""
+    prompt = input_tokens(payload)
+    if b"cache_control" not in orjson.dumps(payload):
+        return {"input_tokens": prompt, "output_tokens": output}
+    read = cached_share(prompt)
+    written = min(CACHE_WRITE_TOKENS, prompt - read)
+    return {
+        "input_tokens": prompt - read - written,
+        "cache_creation_input_tokens": written,
+        "cache_read_input_tokens": read,
+        "output_tokens": output,
     }
 
 
@@ -124,7 +144,7 @@ def sse(name: str, data: dict[str, Any]) -> bytes:
 async def stream_events(payload: dict[str, Any], delay: float) -> AsyncIterator[bytes]:
     whole = message(payload)
     start = {**whole, "content": [], "stop_reason": None}
-    start["usage"] = {"input_tokens": whole["usage"]["input_tokens"], "output_tokens": 1}
+    start["usage"] = {**whole["usage"], "output_tokens": 1}
     yield sse("message_start", {"message": start})
     block = whole["content"][0]
     yield sse("content_block_start", {"index": 0, "content_block": _empty(block)})

@@ -111,6 +111,27 @@ def usage(prompt: int, completion: int) -> dict[str, int]:
     }
 
 
+# Token details, reported when a request asks for what produces them (prompt caching,
+# reasoning), so tests can price cached and reasoning tokens in each vendor's usage shape.
+REASONING_TOKENS = 8
+
+
+def cached_share(prompt: int) -> int:
+    return prompt // 2
+
+
+def openai_usage(payload: dict[str, Any], prompt: int, completion: int) -> dict[str, Any]:
+    """OpenAI's usage: cached prompt tokens for a `prompt_cache_key`, reasoning tokens (inside
+    completion_tokens) for a `reasoning_effort`."""
+    reasoning = REASONING_TOKENS if payload.get("reasoning_effort") else 0
+    body: dict[str, Any] = usage(prompt, completion + reasoning)
+    if payload.get("prompt_cache_key") or reasoning:
+        cached = cached_share(prompt) if payload.get("prompt_cache_key") else 0
+        body["prompt_tokens_details"] = {"cached_tokens": cached, "audio_tokens": 0}
+        body["completion_tokens_details"] = {"reasoning_tokens": reasoning, "audio_tokens": 0}
+    return body
+
+
 def embedding(text_index: int) -> list[float]:
     return [round(0.001 * (text_index + 1) * (i + 1), 6) for i in range(8)]
 

@@ -21,10 +21,12 @@ from typing import Any
 import orjson
 
 from demo_upstream.common import (
+    REASONING_TOKENS,
     REPLY,
     MockRequest,
     Response,
     StreamResponse,
+    cached_share,
     chunk_delay,
     delay_from,
     json_response,
@@ -141,11 +143,7 @@ def chunks(payload: dict[str, Any], model: str) -> list[dict[str, Any]]:
         if number == len(pieces):
             candidate["finishReason"] = finish
         completion = number if not tool else 9
-        usage = {
-            "promptTokenCount": prompt,
-            "candidatesTokenCount": completion,
-            "totalTokenCount": prompt + completion,
-        }
+        usage = gemini_usage(payload, prompt, completion)
         out.append(
             {
                 "candidates": [candidate],
@@ -155,6 +153,24 @@ def chunks(payload: dict[str, Any], model: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def gemini_usage(payload: dict[str, Any], prompt: int, completion: int) -> dict[str, Any]:
+    """usageMetadata; `cachedContent` reads half the prompt from the cache (counted inside
+    promptTokenCount) and a thinkingConfig adds thoughtsTokenCount (outside candidates)."""
+    thoughts = (
+        REASONING_TOKENS if (payload.get("generationConfig") or {}).get("thinkingConfig") else 0
+    )
+    usage: dict[str, Any] = {
+        "promptTokenCount": prompt,
+        "candidatesTokenCount": completion,
+        "totalTokenCount": prompt + completion + thoughts,
+    }
+    if payload.get("cachedContent"):
+        usage["cachedContentTokenCount"] = cached_share(prompt)
+    if thoughts:
+        usage["thoughtsTokenCount"] = thoughts
+    return usage
 
 
 def answer(payload: dict[str, Any], model: str) -> dict[str, Any]:

@@ -22,11 +22,11 @@ from demo_upstream.common import (
     embedding,
     forced_status,
     json_response,
+    openai_usage,
     prompt_tokens,
     redirect,
     reply_words,
     sse,
-    usage,
 )
 
 PREFIX = "/openai"
@@ -158,7 +158,7 @@ def completion(payload: dict[str, Any], model: str, path: str, flavour: str) -> 
         "created": CREATED,
         "model": model,
         "choices": [choice],
-        "usage": usage(prompt_tokens(payload), len(words)),
+        "usage": openai_usage(payload, prompt_tokens(payload), len(words)),
         "system_fingerprint": "fp_mock",
     }
     if flavour == "azure":
@@ -174,7 +174,7 @@ async def stream_events(
     options = payload.get("stream_options")
     include_usage = isinstance(options, dict) and options.get("include_usage") is True
     words = reply_words(payload)
-    total = usage(prompt_tokens(payload), len(words))
+    total = openai_usage(payload, prompt_tokens(payload), len(words))
     delay = chunk_delay(request)
     if flavour == "azure":
         yield sse(

@@ -73,6 +73,7 @@ class Resources:
         await router.start()
         await sink.start()
         await limiter.start()
+        await gateway.budgets.start()
         if access_log is not None:
             await access_log.start()
         if metrics is not None:
@@ -95,6 +96,7 @@ class Resources:
         await self.store.close()
         await self.router.close()
         await self.limiter.close()
+        await self.gateway.budgets.close()
         await self.sink.close()
         await self.session.close()
         if self.access_log is not None:

@@ -207,6 +207,8 @@ class DeploymentSnapshot:
     routing: dict[str, Any] = field(default_factory=dict)
     # AI policies in execution order, as proxy/policies/spec.py reads them
     policies: tuple[dict[str, Any], ...] = ()
+    prices: dict[str, Any] = field(default_factory=dict)  # proxy/costs/prices.py
+    budgets: list[dict[str, Any]] = field(default_factory=list)  # tenant and API budgets
 
     @property
     def key(self) -> str:
@@ -267,6 +269,7 @@ class KeySnapshot:
     subscriptions: dict[str, SubscriptionGrant]  # api_id (as str) -> grant
     application_limits: Limits | None = None
     console_api_id: int | None = None  # a publisher Test console key, for this API only
+    budgets: list[dict[str, Any]] = field(default_factory=list)  # application, subscription, key
 
     def grant_for(self, api_id: int) -> SubscriptionGrant | None:
         return self.subscriptions.get(str(api_id))

@@ -58,6 +58,7 @@ REQUEST_TIMEOUT = _kind(
 REQUEST_TOO_LARGE = _kind("request_too_large", 413, INVALID, "The request body is too large.")
 MISSING_MODEL = _kind("missing_model", 400, INVALID, "The request must name a model for this API.")
 RATE_LIMIT_EXCEEDED = _kind("rate_limit_exceeded", 429, RATE, "Rate limit exceeded.")
+BUDGET_EXCEEDED = _kind("budget_exceeded", 429, RATE, "The budget for this period is spent.")
 # The limit a refused call hit, as the engine names it (proxy/limits/codes.py; a test checks
 # that every engine code is here).
 LIMIT_KINDS = {

@@ -20,6 +20,8 @@ from proxy.asgi import (
 from proxy.auth import authenticate, authorize
 from proxy.balancing import Router
 from proxy.config import ProxyConfig
+from proxy.costs.budgets import BudgetGate, hold_budgets, settle_budgets
+from proxy.costs.metering import meter_cost
 from proxy.errors import GATEWAY_NOT_READY, INTERNAL_ERROR, GatewayError
 from proxy.forward import Forwarder, upstream_headers
 from proxy.ingress import error_body, ingress_for, open_call_driver, requested_model
@@ -72,6 +74,7 @@ class Gateway:
         self._observer = observer
         self._tracer = tracer
         self._router = router
+        self.budgets = BudgetGate(config)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = CallRecord(new_request_id(), time.perf_counter(), scope["method"], scope["path"])
@@ -102,6 +105,8 @@ class Gateway:
                 body = error_body(GatewayError(INTERNAL_ERROR), record.ingress)
                 await send_whole(send, 500, [JSON_CONTENT_TYPE, *id_headers], body)
         finally:
+            if record.budget_hold is not None:
+                await settle_budgets(record)
             self._finish(record)
 
     async def _serve(
@@ -139,6 +144,11 @@ class Gateway:
         )
         model = payload.get("model") if payload else None
         record.model_requested = model if isinstance(model, str) else ""
+        if snapshot.budgets or key.budgets:  # a call without budgets pays nothing here
+            payload, body, budget_headers = await hold_budgets(
+                self.budgets, record, key, grant, payload, body
+            )
+            id_headers.extend(budget_headers)
         stream = payload is not None and payload.get("stream") is True
         call = Call(
             vendor=snapshot.vendor,
@@ -217,7 +227,7 @@ async def _settle(reservation: Reservation, record: CallRecord) -> None:
 
 def usage_event(record: CallRecord, environment: str) -> UsageEvent:
     deployment, key, usage = record.deployment, record.key, record.usage
-    return UsageEvent(
+    event = UsageEvent(
         request_id=record.request_id,
         ts=utc_now_iso(),
         status=record.status,
@@ -247,7 +257,10 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         failovers=record.failovers,
         knowledge=record.knowledge,
         policy_actions=policy_actions_json(record.policy_actions) if record.policy_actions else "",
+        downgraded_from=record.downgraded_from,
     )
+    meter_cost(event, usage, deployment)
+    return event
 
 
 def _asks_for_usage(payload: dict[str, Any] | None) -> bool:

@@ -81,6 +81,8 @@ EXPORTS: dict[str, str] = {
     "KnowledgeSettings": "proxy.knowledge.settings",
     "STRATEGIES": "proxy.knowledge.settings",
     "DEFAULT_TEMPLATE": "proxy.knowledge.settings",
+    # budget periods as the proxy counts them
+    "period_bounds": "proxy.costs.periods",
 }
 __all__ = sorted(EXPORTS)
 
@@ -96,6 +98,7 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.contract import KEY as KEY
     from proxy.contract import KNOWLEDGE as KNOWLEDGE
     from proxy.contract import RedisNames as RedisNames
+    from proxy.costs.periods import period_bounds as period_bounds
     from proxy.crypto import KeyRing as KeyRing
     from proxy.crypto import key_digest as key_digest
     from proxy.env import Env as Env

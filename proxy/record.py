@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from proxy.contract import DeploymentSnapshot, KeySnapshot
 from proxy.providers.base import Usage
@@ -37,3 +38,5 @@ class CallRecord:
     knowledge: str = ""  # the retrieval's sources as JSON, for APIs that attach collections
     knowledge_rewrite_tokens: int = 0
     policy_actions: tuple[tuple[str, str], ...] = ()  # (policy, blocked|reported|masked|…)
+    downgraded_from: str = ""  # the model asked for, when a spent budget chose a cheaper one
+    budget_hold: Any = None  # proxy.costs.budgets.BudgetHold, when budgets apply to the call

@@ -116,6 +116,9 @@ class UsagePointSerializer(serializers.Serializer):
     provider_throttled = serializers.IntegerField(
         help_text="Answers with status 429 from the provider, relayed."
     )
+    cost = serializers.DecimalField(
+        max_digits=30, decimal_places=12, help_text="What the calls cost, in the prices' currency."
+    )
 
 
 @extend_schema_field(

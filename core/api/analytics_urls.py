@@ -6,10 +6,11 @@ fails. docs/analytics.md describes them.
 
 from django.urls import path
 
-from core.api import analytics
+from core.api import analytics, cost_export
 
 urlpatterns = [
     path("usage/", analytics.UsageView.as_view(), name="analytics-usage"),
     path("summary/", analytics.SummaryView.as_view(), name="analytics-summary"),
     path("quotas/", analytics.QuotaListView.as_view(), name="analytics-quotas"),
+    path("export/", cost_export.CostExportView.as_view(), name="analytics-export"),
 ]

@@ -42,6 +42,7 @@ tenant_routes: list[URLPattern | URLResolver] = [
     path("analytics/", include("core.api.analytics_urls")),
     path("knowledge/", include("core.api.knowledge_urls")),
     path("config/", include("core.api.config_as_code")),
+    path("", include("core.api.cost_urls")),
 ]
 
 urlpatterns = [

@@ -12,6 +12,7 @@ from django.db import transaction
 from core.config_as_code.changes import Change, Context, SecretReader
 from core.config_as_code.exporter import export_tenant
 from core.config_as_code.plan_apis import plan_apis
+from core.config_as_code.plan_costs import cost_deletions, plan_budgets, plan_prices
 from core.config_as_code.plan_tenant import plan_environments, plan_plans, plan_vendors
 from core.config_as_code.prune import plan_deletions
 from core.config_as_code.render import render_changes
@@ -63,6 +64,9 @@ def plan_document(
         *plan_environments(ctx, doc.environments),
         *plan_plans(ctx, doc.plans),
         *plan_apis(ctx, doc.apis),
+        *plan_prices(ctx, doc.prices),
+        *plan_budgets(ctx, doc.budgets),
+        *(cost_deletions(ctx, doc.prices, doc.budgets) if prune else []),
         *(plan_deletions(ctx, doc) if prune else []),
     ]
 

@@ -5,6 +5,12 @@ compares a desired document with. Provider keys never leave: an endpoint with a 
 from __future__ import annotations
 
 from core.config_as_code.plan_targets import primary_weighting, target_docs
+from core.config_as_code.plan_costs import (
+    budget_doc,
+    configured_budgets,
+    price_doc,
+    tenant_prices,
+)
 from core.config_as_code.schema import (
     ApiDoc,
     EndpointDoc,
@@ -28,7 +34,15 @@ def export_tenant(tenant: Tenant) -> TenantDoc:
         environments=[environment_doc(e) for e in tenant_environments(tenant)],
         plans=[plan_doc(p) for p in Plan.objects.filter(tenant=tenant).order_by("name")],
         apis=[api_doc(a) for a in tenant_apis(tenant)],
+        **cost_documents(tenant),
     )
+
+
+def cost_documents(tenant: Tenant) -> dict:
+    return {
+        "prices": [price_doc(p) for p in tenant_prices(tenant)],
+        "budgets": [budget_doc(b) for b in configured_budgets(tenant)],
+    }
 
 
 def tenant_vendors(tenant: Tenant):

@@ -194,8 +194,10 @@ class TenantDoc(Strict):
     environments: list[EnvironmentDoc] = Field(default_factory=list)
     plans: list[PlanDoc] = Field(default_factory=list)
     apis: list[ApiDoc] = Field(default_factory=list)
+    prices: list[PriceDoc] = Field(default_factory=list)
+    budgets: list[BudgetDoc] = Field(default_factory=list)
 
-    @field_validator("vendors", "environments", "plans", "apis")
+    @field_validator("vendors", "environments", "plans", "apis", "prices", "budgets")
     @classmethod
     def _unique_keys(cls, items: list) -> list:
         seen: set[str] = set()
@@ -204,6 +206,11 @@ class TenantDoc(Strict):
                 raise ValueError(f"{item.key!r} appears twice")
             seen.add(item.key)
         return items
+
+
+from core.config_as_code.cost_docs import BudgetDoc, PriceDoc  # noqa: E402 (they use Strict)
+
+TenantDoc.model_rebuild()
 
 
 def field_path(location: tuple[int | str, ...]) -> str:

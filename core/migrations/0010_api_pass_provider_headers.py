@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_usage_stream_cut_client_request_id'),
+        ('core', '0009_versions_console_keys_plans_by_size_provider_throttled'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_usage_stream_cut_client_request_id'),
+        ('core', '0010_api_pass_provider_headers'),
     ]
 
     operations = [

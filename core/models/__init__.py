@@ -23,6 +23,14 @@ from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
 from core.models.knowledge import Chunk, Collection, Document, DocumentStatus
 from core.models.policies import ApiPolicy, PolicyFlow
+from core.models.costs import (
+    Budget,
+    BudgetAction,
+    BudgetAlert,
+    BudgetPeriod,
+    BudgetScope,
+    ModelPrice,
+)
 from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
 from core.models.routing import Target
@@ -52,6 +60,11 @@ __all__ = [
     "AuthScheme",
     "Chunk",
     "Collection",
+    "Budget",
+    "BudgetAction",
+    "BudgetAlert",
+    "BudgetPeriod",
+    "BudgetScope",
     "Deployment",
     "Document",
     "DocumentStatus",
@@ -64,6 +77,7 @@ __all__ = [
     "LifecycleEvent",
     "LifecycleState",
     "Membership",
+    "ModelPrice",
     "PersonalAccessToken",
     "Plan",
     "PolicyFlow",

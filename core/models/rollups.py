@@ -42,6 +42,7 @@ class UsageRollup(models.Model):
     total_tokens = models.PositiveBigIntegerField(default=0)
     latency_sum_ms = models.FloatField(default=0)
     latency_max_ms = models.FloatField(default=0)
+    cost_pico = models.BigIntegerField(default=0, db_default=0)  # 10⁻¹² of the price currency
 
     class Meta:
         constraints = [

@@ -43,6 +43,14 @@ class UsageEvent(models.Model):
     # What the API's AI policies did, as JSON [[policy, action], …] (blocked, reported,
     # masked, templated, decorated); empty when none acted.
     policy_actions = models.TextField(blank=True, default="", db_default="")
+    # Prompt tokens read from / written to the provider's cache, reasoning tokens (each part of
+    # the prompt or completion count); the cost in picos (10⁻¹² of `currency`, null: unpriced).
+    cached_tokens = models.PositiveIntegerField(default=0, db_default=0)
+    cache_write_tokens = models.PositiveIntegerField(default=0, db_default=0)
+    reasoning_tokens = models.PositiveIntegerField(default=0, db_default=0)
+    cost_pico = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="", db_default="")
+    downgraded_from = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         indexes = [

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.costs.budget_snapshots import deployment_budgets, key_budgets
+from core.costs.price_book import compiled_prices
 from core.models import (
     APPLICATION_TIER_LIMITS,
     AiApi,
@@ -103,6 +105,8 @@ def compile_deployment(deployment: Deployment, version: int) -> contract.Deploym
         pass_provider_headers=config.get("pass_provider_headers", False),
         **compiled_pools(config),
         policies=tuple(config.get("policies", ())),  # revisions frozen before policies: none
+        prices=compiled_prices(api.tenant_id, config["vendor"]["slug"]),
+        budgets=deployment_budgets(api),
     )
 
 
@@ -152,6 +156,7 @@ def compile_key(key: ApiKey, version: int) -> contract.KeySnapshot | None:
         subscriptions=grants,
         application_limits=contract.Limits(requests=tier_limit) if tier_limit else None,
         console_api_id=key.console_api_id,
+        budgets=key_budgets(key),
     )
 
 

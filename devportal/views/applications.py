@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from core.costs.spend import application_spend
 from core.errors import TollgateError
 from core.models import ApiKey, Application, EndpointKind
 from core.services import access
@@ -134,4 +135,5 @@ def detail_context(request: PortalRequest, app: Application, **sides) -> dict:
         "keysets": [sets[kind] for kind in EndpointKind.values],
         "subscriptions": app.subscriptions.select_related("api", "plan"),
         "section": "applications",
+        "spend": application_spend(app),
     }

@@ -118,7 +118,7 @@ class LeasingStore:
     def _lease_for(self, counter: Counter, now: float) -> _Lease | None:
         if not self.policy.leases(counter):
             return None
-        start = window_start(now, counter.unit_seconds)
+        start = window_start(now, counter.unit_seconds, counter.anchor)
         lease = self._leases.get(counter.key)
         if lease is None or lease.window_start != start:
             lease = self._leases[counter.key] = _Lease(start, start + counter.unit_seconds, now)

@@ -82,6 +82,11 @@ class Limiter:
         return cls(counters, config, clock)
 
     @property
+    def counters(self) -> LocalCounters | FailoverCounters:
+        """The counters seam, for another kind of limit on the same counters (budgets)."""
+        return self._counters
+
+    @property
     def degraded(self) -> bool:
         """True while Redis is unreachable and limits are counted per process."""
         return self._counters.degraded

@@ -15,6 +15,7 @@ class Level(StrEnum):
     PLAN = "plan"  # the subscription's plan (per application and API)
     APPLICATION = "application"  # the application's tier (across every API it calls)
     BACKEND = "backend"  # the API's own limit per key type, protecting the provider quota
+    BUDGET = "budget"  # a limit in money (proxy/costs/budgets.py)
 
 
 class Dimension(StrEnum):
@@ -22,6 +23,7 @@ class Dimension(StrEnum):
     TOTAL_TOKENS = "total_tokens"
     PROMPT_TOKENS = "prompt_tokens"
     COMPLETION_TOKENS = "completion_tokens"
+    COST = "cost"  # money in micro-units of the budget's currency (budgets, proxy/costs)
 
     @property
     def is_tokens(self) -> bool:
@@ -38,6 +40,7 @@ class Counter:
     limit: int
     unit_seconds: int
     hard: bool  # False: over the limit the call still passes and is flagged quota_exceeded
+    anchor: int = 0  # windows start at anchor + k × unit_seconds (e.g. a budget's month start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,11 @@ class Usage:
     completion_tokens: int = 0
     total_tokens: int = 0  # 0 when the provider sent none: the sum of the two counts then
     model: str = ""  # the model the upstream says answered
+    # Details the prices need (each a part of prompt_tokens or completion_tokens, as vendors
+    # bill them): prompt tokens read from the provider's cache, written to it, and reasoning.
+    cached_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
 
     @property
     def total(self) -> int:
@@ -107,3 +115,6 @@ class Usage:
         self.completion_tokens = other.completion_tokens or self.completion_tokens
         self.total_tokens = other.total_tokens or (self.prompt_tokens + self.completion_tokens)
         self.model = other.model or self.model
+        self.cached_tokens = other.cached_tokens or self.cached_tokens
+        self.cache_write_tokens = other.cache_write_tokens or self.cache_write_tokens
+        self.reasoning_tokens = other.reasoning_tokens or self.reasoning_tokens

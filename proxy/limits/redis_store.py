@@ -87,7 +87,7 @@ class RedisStore:
 
     async def acquire(self, takes: Sequence[Take]) -> Outcome:
         now = self.clock()
-        starts = [window_start(now, take.counter.unit_seconds) for take in takes]
+        starts = [window_start(now, t.counter.unit_seconds, t.counter.anchor) for t in takes]
         keys = [self.window_key(t.counter.key, s) for t, s in zip(takes, starts, strict=True)]
         args: list[int | str] = [self._lease_divisor]
         for take, start in zip(takes, starts, strict=True):

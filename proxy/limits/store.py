@@ -65,8 +65,9 @@ class CounterStore(Protocol):
     async def adjust(self, adjustments: Sequence[Adjustment]) -> None: ...
 
 
-def window_start(now: float, unit_seconds: int) -> int:
-    return int(now // unit_seconds) * unit_seconds
+def window_start(now: float, unit_seconds: int, anchor: int = 0) -> int:
+    """Windows of unit_seconds counted from `anchor` (epoch seconds; 0 = aligned to the unit)."""
+    return anchor + int((now - anchor) // unit_seconds) * unit_seconds
 
 
 def refused(used: int, amount: int, limit: int) -> bool:
@@ -107,7 +108,7 @@ class MemoryStore:
     def acquire_now(self, takes: Sequence[Take]) -> Outcome:
         now = self.clock()
         self._prune(now)
-        windows = [window_start(now, take.counter.unit_seconds) for take in takes]
+        windows = [window_start(now, t.counter.unit_seconds, t.counter.anchor) for t in takes]
         keys = [
             (take.counter.key, start + take.counter.unit_seconds)
             for take, start in zip(takes, windows, strict=True)

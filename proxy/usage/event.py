@@ -40,6 +40,12 @@ class UsageEvent:
     failovers: str = ""  # "target:reason,…" for each attempt that moved on (429, 5xx, …)
     knowledge: str = ""  # retrieved sources as JSON: {"sources": [...], "rewrite_tokens": n}
     policy_actions: str = ""  # JSON [[policy, action], …] when AI policies acted
+    cached_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost_pico: int | None = None  # 10⁻¹² of `currency`; None: the model has no price
+    currency: str = ""
+    downgraded_from: str = ""  # the model the caller asked for, when a budget downgraded it
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)

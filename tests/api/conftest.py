@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
 from core.api.auth import create_token
 from core.knowledge import services as knowledge
+from core.costs import services as cost_services
 from core.models import Vendor
 from core.services import access, deployments, invitations, policies, targets, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named
@@ -44,6 +46,8 @@ class World:
     collection: object = None  # a knowledge collection
     document: object = None  # in `collection`, waiting for the worker
     policy: object = None  # a request guardrail on `api`
+    price: object = None  # the tenant's price of a model
+    budget: object = None  # a monthly budget on `api`
 
 
 def build_world(tenant, *, admin, creator, publisher, developer, member, env_slug: str) -> World:
@@ -101,7 +105,15 @@ def build_world(tenant, *, admin, creator, publisher, developer, member, env_slu
         policy=policies.add_policy(
             api=api, actor=creator, kind="regex_guard", parameters={"pattern": "secret"}
         ),
-    )
+        price=cost_services.save_price(
+            tenant=tenant, actor=admin, vendor="openai", model="gpt-4o",
+            input=Decimal("2"), output=Decimal("8"),
+        ),
+        budget=cost_services.save_budget(
+            tenant=tenant, actor=admin, name="Chat monthly", scope="api", api=api,
+            amount=Decimal("100"), period="month",
+        ),
+    )  # fmt: skip
 
 
 def custom_vendor(tenant) -> Vendor:

@@ -66,6 +66,8 @@ VENDOR = lambda w: {"vendor_id": w.vendor.pk}  # noqa: E731
 COLLECTION = lambda w: {"collection_slug": w.collection.slug}  # noqa: E731
 DOCUMENT = lambda w: {"collection_slug": w.collection.slug, "document_id": w.document.pk}  # noqa: E731
 POLICY = lambda w: {"api_id": w.api.pk, "policy_id": w.policy.pk}  # noqa: E731
+PRICE = lambda w: {"price_id": w.price.pk}  # noqa: E731
+BUDGET = lambda w: {"budget_id": w.budget.pk}  # noqa: E731
 
 # fmt: off
 ROWS: list[Row] = [
@@ -240,6 +242,21 @@ ROWS: list[Row] = [
     Row("GET", "analytics-usage", everyone(200)),
     Row("GET", "analytics-summary", everyone(200)),
     Row("GET", "analytics-quotas", grant(200, "subscriber")),
+    Row("GET", "analytics-export", everyone(200)),
+    # Prices (admins set them) and budgets (publishers and admins)
+    Row("GET", "prices", everyone(200)),
+    Row("POST", "prices", grant(201), body=lambda w: {
+        "vendor": "anthropic", "model": "claude-x", "input": "1", "output": "5"}),
+    Row("GET", "price", everyone(200), kwargs=PRICE),
+    Row("PATCH", "price", grant(200), kwargs=PRICE, body=lambda w: {"output": "9"}),
+    Row("DELETE", "price", grant(204), kwargs=PRICE),
+    Row("GET", "budgets", grant(200, "publisher")),
+    Row("POST", "budgets", grant(201, "publisher"), body=lambda w: {
+        "name": "App daily", "scope": "application", "application": w.app.pk, "amount": "5",
+        "period": "day"}),
+    Row("GET", "budget", grant(200, "publisher"), kwargs=BUDGET),
+    Row("PATCH", "budget", grant(200, "publisher"), kwargs=BUDGET, body=lambda w: {"amount": "7"}),
+    Row("DELETE", "budget", grant(204, "publisher"), kwargs=BUDGET),
 ]
 # fmt: on
 

@@ -63,6 +63,15 @@ BEYOND_THE_SCHEMA = {
     "{document_id}/": "text, content_base64",
     # the slug must be new in the tenant
     "POST /api/v1/tenants/{tenant_slug}/knowledge/collections/": "slug",
+    # a budget names the object of its scope only, a positive amount, a downgrade model when it
+    # downgrades, a secret with its webhook; names are unique in the tenant
+    "POST /api/v1/tenants/{tenant_slug}/budgets/": "scope targets, amount, downgrade_model, "
+    "webhook_secret, webhook_url, name",
+    "PATCH /api/v1/tenants/{tenant_slug}/budgets/{budget_id}/": "scope targets, amount, "
+    "downgrade_model, webhook_secret, webhook_url, name",
+    # one price per model and start date
+    "POST /api/v1/tenants/{tenant_slug}/prices/": "model, effective_from",
+    "PATCH /api/v1/tenants/{tenant_slug}/prices/{price_id}/": "model, effective_from",
 }
 
 
@@ -85,6 +94,8 @@ def fixed_parameters(world: World) -> dict:
         "collection_slug": world.collection.slug,
         "document_id": world.document.pk,
         "policy_id": world.policy.pk,
+        "price_id": world.price.pk,
+        "budget_id": world.budget.pk,
     }
 
 

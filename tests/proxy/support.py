@@ -244,8 +244,12 @@ CREATE TABLE IF NOT EXISTS core_usageevent (
     quota_exceeded bool NOT NULL, stream_cut varchar(32) NOT NULL DEFAULT '',
     client_request_id varchar(128) NOT NULL DEFAULT '',
     target varchar(100) NOT NULL DEFAULT '', attempts smallint unsigned NOT NULL DEFAULT 1,
-    failovers varchar(500) NOT NULL DEFAULT '', knowledge text NOT NULL DEFAULT '');
-    policy_actions text NOT NULL DEFAULT '');
+    failovers varchar(500) NOT NULL DEFAULT '', knowledge text NOT NULL DEFAULT '',
+    policy_actions text NOT NULL DEFAULT '',
+    cached_tokens integer unsigned NOT NULL DEFAULT 0,
+    cache_write_tokens integer unsigned NOT NULL DEFAULT 0,
+    reasoning_tokens integer unsigned NOT NULL DEFAULT 0, cost_pico bigint NULL,
+    currency varchar(3) NOT NULL DEFAULT '', downgraded_from varchar(200) NOT NULL DEFAULT '');
 """
 
 

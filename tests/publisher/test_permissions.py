@@ -46,6 +46,8 @@ GET_ROWS = [
     ("collection-attach", CREATOR_ONLY),
     *[(page, CREATOR_REDIRECTED) for page in KNOWLEDGE_ACTIONS],  # a GET only redirects
     ("ai-policy", ANY_API_VIEWER),
+    ("costs", {"admin": 200, "creator": 403, "publisher": 200, "subscriber": 403}),
+    ("budget-delete", {"admin": 405, "creator": 403, "publisher": 405, "subscriber": 403}),
 ]
 
 # (page, form data, expected status per role); 302 = done and redirected back.
@@ -114,6 +116,20 @@ POST_ROWS = [
         {"creator": 403, "publisher": 403, "subscriber": 403, "admin": 302},
     ),
     (
+        "costs",
+        {
+            "name": "Daily",
+            "scope": "tenant",
+            "amount": "5",
+            "currency": "USD",
+            "period": "day",
+            "action": "refuse",
+            "thresholds": "50, 80",
+        },
+        {"creator": 403, "subscriber": 403, "publisher": 302},
+    ),
+    ("budget-delete", {}, {"creator": 403, "subscriber": 403, "publisher": 302}),
+    (
         "vendor-edit",
         {"action": "delete"},
         {"creator": 403, "publisher": 403, "subscriber": 403, "admin": 302},
@@ -162,6 +178,15 @@ def a_policy(api, personas):
     return found or add_policy(
         api=api, actor=personas.creator, kind="word_count_guard", parameters={"max": 9}
     )
+def a_budget(personas):
+    from decimal import Decimal
+
+    from core.costs.services import save_budget
+
+    return save_budget(
+        tenant=personas.tenant, actor=personas.admin, name="Monthly", scope="tenant",
+        amount=Decimal("10"), period="month",
+    )  # fmt: skip
 
 
 def url_for(name: str, api, personas) -> str:
@@ -175,6 +200,8 @@ def url_for(name: str, api, personas) -> str:
         return reverse("publisher:environment-edit", args=["default"])
     if name == "ai-policy":
         return reverse("publisher:ai-policy", args=[api.uuid, a_policy(api, personas).pk])
+    if name == "budget-delete":
+        return reverse("publisher:budget-delete", args=[a_budget(personas).pk])
     if name == "vendor-edit":
         return reverse("publisher:vendor-edit", args=[custom_vendor(personas).pk])
     if name in KNOWLEDGE_PAGES or name in KNOWLEDGE_ACTIONS:

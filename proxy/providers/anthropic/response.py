@@ -46,7 +46,10 @@ def anthropic_usage(usage: dict[str, Any] | None, model: str = "") -> Usage:
         + (usage.get("cache_read_input_tokens") or 0)
     )
     completion = usage.get("output_tokens") or 0
-    return Usage(prompt, completion, prompt + completion, model)
+    result = Usage(prompt, completion, prompt + completion, model)
+    result.cached_tokens = usage.get("cache_read_input_tokens") or 0
+    result.cache_write_tokens = usage.get("cache_creation_input_tokens") or 0
+    return result
 
 
 def anthropic_result(data: dict[str, Any]) -> ChatResult:

@@ -43,7 +43,10 @@ def gemini_usage(data: dict[str, Any]) -> Usage:
     prompt = (meta.get("promptTokenCount") or 0) + (meta.get("toolUsePromptTokenCount") or 0)
     completion = (meta.get("candidatesTokenCount") or 0) + (meta.get("thoughtsTokenCount") or 0)
     total = meta.get("totalTokenCount") or prompt + completion
-    return Usage(prompt, completion, total, data.get("modelVersion") or "")
+    usage = Usage(prompt, completion, total, data.get("modelVersion") or "")
+    usage.cached_tokens = meta.get("cachedContentTokenCount") or 0
+    usage.reasoning_tokens = meta.get("thoughtsTokenCount") or 0
+    return usage
 
 
 def gemini_result(data: dict[str, Any], *, fallback_id: str, model: str) -> ChatResult:

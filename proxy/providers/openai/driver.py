@@ -124,7 +124,15 @@ def usage_of(data: dict[str, Any]) -> Usage | None:
     prompt = _int(raw.get("prompt_tokens"))
     completion = _int(raw.get("completion_tokens"))
     total = _int(raw.get("total_tokens")) or prompt + completion
-    return Usage(prompt, completion, total, model if isinstance(model, str) else "")
+    usage = Usage(prompt, completion, total, model if isinstance(model, str) else "")
+    usage.cached_tokens = _detail(raw, "prompt_tokens_details", "cached_tokens")
+    usage.reasoning_tokens = _detail(raw, "completion_tokens_details", "reasoning_tokens")
+    return usage
+
+
+def _detail(raw: dict[str, Any], group: str, name: str) -> int:
+    details = raw.get(group)
+    return _int(details.get(name)) if isinstance(details, dict) else 0
 
 
 def _int(value: Any) -> int:

@@ -1,0 +1,1 @@
+"""Prices, cost and budgets on the control plane (docs/costs.md)."""
