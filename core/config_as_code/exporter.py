@@ -4,13 +4,13 @@ compares a desired document with. Provider keys never leave: an endpoint with a 
 
 from __future__ import annotations
 
-from core.config_as_code.plan_targets import primary_weighting, target_docs
 from core.config_as_code.plan_costs import (
     budget_doc,
     configured_budgets,
     price_doc,
     tenant_prices,
 )
+from core.config_as_code.plan_targets import primary_weighting, target_docs
 from core.config_as_code.schema import (
     ApiDoc,
     EndpointDoc,

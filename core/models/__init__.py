@@ -21,8 +21,6 @@ from core.models.apis import (
 )
 from core.models.audit import AuditLog
 from core.models.catalog import AuthScheme, Vendor, VendorVersion
-from core.models.knowledge import Chunk, Collection, Document, DocumentStatus
-from core.models.policies import ApiPolicy, PolicyFlow
 from core.models.costs import (
     Budget,
     BudgetAction,
@@ -31,6 +29,8 @@ from core.models.costs import (
     BudgetScope,
     ModelPrice,
 )
+from core.models.knowledge import Chunk, Collection, Document, DocumentStatus
+from core.models.policies import ApiPolicy, PolicyFlow
 from core.models.registry import RegistryChange, RegistryCounter, RegistryEntry
 from core.models.rollups import RollupCursor, UsageRollup
 from core.models.routing import Target

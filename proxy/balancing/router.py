@@ -195,4 +195,4 @@ async def _give_up(
     status, body = last.driver.map_error(last.response.status, last.body)
     record.status = status
     record.response_started = True
-    await send_whole(send, status, client_headers(last.response, extra_headers), body)
+    await send_whole(send, status, client_headers(last.response, extra_headers, record), body)

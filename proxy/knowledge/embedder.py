@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from wordllama.inference import WordLlamaInference  # type: ignore[import-untyped]
+    from wordllama.inference import WordLlamaInference
 
 MODEL = "wordllama-l2-supercat-256"
 DIMENSIONS = 256
@@ -24,7 +24,7 @@ _lock = threading.Lock()
 
 @cache
 def _model() -> WordLlamaInference:
-    import wordllama  # type: ignore[import-untyped]
+    import wordllama
 
     # The package keeps its tokenizer under tokenizers/, where WordLlama's own lookup of the
     # project root misses it; as the cache directory, the package folder is found by both.

@@ -9,8 +9,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.api.auth import create_token
-from core.knowledge import services as knowledge
 from core.costs import services as cost_services
+from core.knowledge import services as knowledge
 from core.models import Vendor
 from core.services import access, deployments, invitations, policies, targets, tenants, vendors
 from tests.core.builders import deploy, make_api, move_to, plan_named

@@ -178,6 +178,8 @@ def a_policy(api, personas):
     return found or add_policy(
         api=api, actor=personas.creator, kind="word_count_guard", parameters={"max": 9}
     )
+
+
 def a_budget(personas):
     from decimal import Decimal
 
