@@ -24,7 +24,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as proxy/knowledge/__init_
 
 import numpy as np  # noqa: E402
 
-from proxy.knowledge import embedder  # noqa: E402
+from proxy import embeddings as embedder  # noqa: E402
 from proxy.knowledge.index import KnowledgeIndex, Passage  # noqa: E402
 from proxy.knowledge.indexes import KnowledgeIndexes  # noqa: E402
 from proxy.knowledge.placement import place, system_block  # noqa: E402

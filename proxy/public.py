@@ -72,8 +72,8 @@ EXPORTS: dict[str, str] = {
     "MIN_SECRET_LENGTH": "proxy.production",
     "fernet_key_problems": "proxy.production",
     "refusals": "proxy.production",
-    # knowledge collections: the offline embedder, the index format, the attach settings
-    "embedder": "proxy.knowledge",
+    # the offline embedding model (knowledge, semantic policies); knowledge indexes and settings
+    "embeddings": "proxy",
     "KnowledgeIndex": "proxy.knowledge.index",
     "Passage": "proxy.knowledge.index",
     "index_key": "proxy.knowledge.settings",
@@ -88,6 +88,7 @@ __all__ = sorted(EXPORTS)
 
 if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported on purpose)
     from proxy import contract as contract
+    from proxy import embeddings as embeddings
     from proxy import lifecycle as lifecycle
     from proxy.balancing.policy import RoutingPolicy as RoutingPolicy
     from proxy.console import CONSOLE_PROOF_HEADER as CONSOLE_PROOF_HEADER
@@ -106,7 +107,6 @@ if TYPE_CHECKING:  # the same names, for the type checker (`X as X`: re-exported
     from proxy.ingress import unified_operations as unified_operations
     from proxy.jsonlog import JsonFormatter as JsonFormatter
     from proxy.jsonlog import logging_config as logging_config
-    from proxy.knowledge import embedder as embedder
     from proxy.knowledge.index import KnowledgeIndex as KnowledgeIndex
     from proxy.knowledge.index import Passage as Passage
     from proxy.knowledge.settings import DEFAULT_TEMPLATE as DEFAULT_TEMPLATE

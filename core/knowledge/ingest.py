@@ -11,7 +11,7 @@ from core.knowledge.chunking import split
 from core.knowledge.extract import UnreadableDocument, ready_chunks, text_of
 from core.knowledge.publish import publish_collection
 from core.models import Chunk, Document, DocumentStatus
-from proxy.public import embedder
+from proxy.public import embeddings
 
 log = logging.getLogger(__name__)
 BATCH = 256  # chunks embedded and written per step; progress is reported between steps
@@ -53,7 +53,7 @@ def chunks_of(document: Document) -> list[str]:
 
 def _store_batch(document: Document, chunks: list[str], start: int) -> None:
     batch = chunks[start : start + BATCH]
-    vectors = embedder.embed(batch)
+    vectors = embeddings.embed(batch)
     Chunk.objects.bulk_create(
         Chunk(document=document, ordinal=start + i, text=text, embedding=vectors[i].tobytes())
         for i, text in enumerate(batch)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from core.models import Chunk, Collection, DocumentStatus, RegistryEntry
 from core.registry.store import RedisStore, RegistryStore, get_store
-from proxy.public import KNOWLEDGE, KnowledgeIndex, Passage, embedder, index_key
+from proxy.public import KNOWLEDGE, KnowledgeIndex, Passage, embeddings, index_key
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def compile_index(collection: Collection) -> KnowledgeIndex:
     for document_id, title, ordinal, text, embedding in rows.iterator(chunk_size=2000):
         passages.append(Passage(collection.slug, document_id, title, ordinal, text))
         vectors.append(np.frombuffer(bytes(embedding), dtype=np.float32))
-    matrix = np.vstack(vectors) if vectors else np.zeros((0, embedder.DIMENSIONS), np.float32)
+    matrix = np.vstack(vectors) if vectors else np.zeros((0, embeddings.DIMENSIONS), np.float32)
     return KnowledgeIndex(
         collection.tenant_id, collection.slug, collection.embedder, tuple(passages), matrix
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from core.knowledge.publish import compile_index
 from core.models import Collection
-from proxy.public import embedder
+from proxy.public import embeddings
 
 
 def search_collection(collection: Collection, query: str, k: int = 5) -> list:
     if not query.strip():
         return []
-    return compile_index(collection).search(embedder.embed_one(query), k)
+    return compile_index(collection).search(embeddings.embed_one(query), k)

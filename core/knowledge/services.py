@@ -14,7 +14,7 @@ from core.knowledge.publish import publish_collection, withdraw_collection
 from core.models import AiApi, Collection, Document, DocumentStatus, Tenant
 from core.services.apis import update_api
 from core.services.audit import record
-from proxy.public import embedder
+from proxy.public import embeddings
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -44,7 +44,7 @@ def create_collection(
             slug=slug,
             name=name.strip(),
             description=description,
-            embedder=embedder.MODEL,
+            embedder=embeddings.MODEL,
         )
     except IntegrityError:
         raise Conflict("A collection with this slug exists.") from None

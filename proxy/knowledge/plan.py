@@ -80,7 +80,7 @@ class KnowledgePlan:
         return last_user_message(payload)
 
     async def search(self, indexes: KnowledgeIndexes, query: str) -> list[Hit]:
-        from proxy.knowledge import embedder  # the model loads with the first grounded call
+        from proxy import embeddings as embedder  # the model loads with the first grounded call
 
         settings = self.settings
         loaded = await asyncio.gather(*(indexes.get(key) for key in self.index_keys))

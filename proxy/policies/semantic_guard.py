@@ -1,7 +1,7 @@
 """Semantic prompt guard: refuse a prompt whose meaning is close to a `deny` example (cosine
 similarity at least `threshold`), unless it is closer still to an `allow` example. Embeddings
-come from the offline model in proxy/policies/embeddings.py, loaded when the first API with
-this policy is compiled.
+come from the offline model in proxy/embeddings.py (shared with knowledge collections),
+loaded when the first API with this policy is compiled.
 
 Parameters: `deny` (required), `allow`: lists of example phrases; `threshold` (0 to 1,
 default 0.8); plus `mode` and `json_path` like every guardrail.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from proxy.embeddings import embed
 from proxy.policies.base import REQUEST, FieldErrors, PolicySpec
-from proxy.policies.embeddings import embed
 from proxy.policies.guardrail import TextGuard, check_common
 
 MAX_EXAMPLES = 200

@@ -3,7 +3,7 @@ the registry the way core/knowledge/publish.py does."""
 
 from __future__ import annotations
 
-from proxy.knowledge import embedder
+from proxy import embeddings as embedder
 from proxy.knowledge.index import KNOWLEDGE, KnowledgeIndex, Passage, index_key
 from tests.proxy.support import RedisRegistry, SqliteRegistry, wait_synced
 

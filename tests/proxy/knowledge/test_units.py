@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from proxy.knowledge import embedder
+from proxy import embeddings as embedder
 from proxy.knowledge.index import COARSE_FROM, Hit, KnowledgeIndex, Passage
 from proxy.knowledge.placement import place, system_block
 from proxy.knowledge.rerank import rerank
@@ -21,7 +21,7 @@ def refuse(*args, **kwargs):
     raise OSError("no network in this test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from proxy.knowledge import embedder
+from proxy import embeddings as embedder
 vectors = embedder.embed(["refunds within thirty days", "money back guarantee", "parcel"])
 print(*vectors.shape, float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2]))
 """
