@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "LifecycleActionEnum": "core.api.enums.LIFECYCLE_ACTIONS",
         "RoleEnum": "core.api.enums.ROLES",
         "InvitationStateEnum": "core.models.tenants.InvitationState",
+        "SubscriptionStatusEnum": "core.models.access.SubscriptionStatus",
+        "DocumentStatusEnum": "core.models.knowledge.DocumentStatus",
     },
 }
 

@@ -236,6 +236,7 @@ class DeploymentSnapshot:
                 },
                 "production_pool": _targets(data.get("production_pool")),
                 "sandbox_pool": _targets(data.get("sandbox_pool")),
+                "policies": tuple(data.get("policies", ())),
             }
         )
 

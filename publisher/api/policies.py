@@ -105,6 +105,7 @@ class PolicyDetailView(TenantView):
 
 class PolicyOrderView(TenantView):
     serializer_class = PolicySerializer
+    pagination_class = None  # the API's policies in their new order: a plain array
     permission_map = {"POST": "api.update"}
 
     @extend_schema(request=PolicyOrderInput, responses=PolicySerializer(many=True))

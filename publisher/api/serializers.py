@@ -23,6 +23,7 @@ from core.models import (
     SubscriptionStatus,
 )
 from core.services.lifecycle import ACTION_NAMES, allowed_transitions
+from core.services.validation import VERSION_RE
 
 # Output
 
@@ -188,7 +189,12 @@ class ApiCreateInput(StrictSerializer):
 
 
 class NewVersionInput(StrictSerializer):
-    version = serializers.CharField(max_length=30, help_text="The new version, e.g. 2.0.0.")
+    version = serializers.RegexField(
+        VERSION_RE.pattern,
+        max_length=30,
+        help_text="The new version, e.g. 2.0.0.",
+        error_messages={"invalid": "Use 1-30 letters, digits, '.', '-' or '_', e.g. 1.0.0 or v1."},
+    )
     make_default = serializers.BooleanField(
         required=False, default=False, help_text="Make it the default version."
     )

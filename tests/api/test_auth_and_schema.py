@@ -100,6 +100,8 @@ def test_me_and_tenants(personas, client_for) -> None:
         "api.update",
         "api.view",
         "catalog.view",
+        "knowledge.manage",
+        "knowledge.view",
     ]
 
 

@@ -200,7 +200,7 @@ def test_plans_and_environments(personas, client_for) -> None:
     assert admin.post(url("plans"), {"name": "Tokens"}).status_code == 409
     assert admin.post(url("plans"), {"name": "Z", "request_limit": 0}).status_code == 400
     names = [p["name"] for p in admin.get(url("plans")).json()["results"]]
-    assert names == ["Bronze", "Gold", "Silver", "Tokens", "Unlimited"]
+    assert names == ["Bronze", "Silver", "Gold", "Tokens", "Unlimited"]  # by size
 
     env = admin.post(
         url("environments"), {"slug": "eu", "name": "EU", "gateway_url": "https://eu.gw.test"}

@@ -48,6 +48,7 @@ BEYOND_THE_SCHEMA = {
     # range excludes start and end; start comes before end
     "GET /api/v1/tenants/{tenant_slug}/analytics/usage/": "range, start, end",
     "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",
+    "GET /api/v1/tenants/{tenant_slug}/analytics/export/": "range, start, end",
     # each policy type has its own parameters (docs/policies.md); the operation must be the
     # API's; a reorder lists exactly the API's policies
     "POST /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/": "parameters, operation",

@@ -120,7 +120,10 @@ def test_the_worker_serves_task_counts_on_its_port(settings):
 def test_the_celery_worker_gets_a_shared_directory_before_it_forks(monkeypatch, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     settings.WORKER_METRICS_PORT = free_port()
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    # set first, so that the variable the command sets is removed again after the test (the
+    # processes this test worker starts later must not inherit a directory removed below)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
     seen: list[str | None] = []
 
     def execv(path: str, argv: list[str]) -> None:

@@ -11,6 +11,9 @@ from proxy.balancing.circuits import CLOSED, HALF_OPEN, OPEN, LocalCircuits
 from proxy.balancing.policy import RoutingPolicy
 from proxy.balancing.pool import LivePool, LiveTarget, _groups
 from proxy.balancing.retry_after import retry_after_seconds
+from proxy.balancing.router import _give_up
+from proxy.errors import GatewayError
+from proxy.record import CallRecord
 from proxy.balancing.stats import Stats
 from proxy.balancing.strategies import candidates
 from proxy.contract import Auth, Endpoint, Vendor
@@ -169,3 +172,13 @@ def test_routing_settings_are_checked(routing: dict, message: str):
 def test_routing_settings_round_trip():
     policy = RoutingPolicy.from_dict({"strategy": "latency", "retry_on": ["5xx"]})
     assert RoutingPolicy.from_dict(policy.to_dict()) == policy
+
+
+def test_a_pool_with_every_circuit_open_answers_503_no_target_available():
+    async def send(message) -> None:
+        raise AssertionError("nothing is sent before the gateway's error")
+
+    record = CallRecord("r1", 0.0, "POST", "/chat/completions")
+    with pytest.raises(GatewayError) as refused:
+        asyncio.run(_give_up(None, send, record, []))
+    assert (refused.value.status, refused.value.code) == (503, "no_target_available")

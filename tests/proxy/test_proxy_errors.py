@@ -301,5 +301,7 @@ def test_every_code_is_documented_and_provoked_here():
     assert set(CATALOG) <= set(documented)
     source = Path(__file__).read_text()  # each code as `<status>, "<code>"` of an expect_error
     source += (Path(__file__).parent / "limits_e2e/test_limit_codes.py").read_text()  # 429s
+    source += (Path(__file__).parent / "costs/test_budgets.py").read_text()  # budgets
+    source += (Path(__file__).parent / "test_balancing_units.py").read_text()  # pools
     provoked = {code for code in CATALOG if re.search(rf'\d{{3}},\s*"{code}"', source)}
     assert set(CATALOG) == provoked, set(CATALOG) ^ provoked

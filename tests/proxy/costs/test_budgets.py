@@ -74,7 +74,7 @@ def test_spent_budget_refuses_with_retry_after_at_the_period_end():
 
     with pytest.raises(GatewayError) as refused:
         admit(gate, deployment, key)
-    assert refused.value.code == "budget_exceeded" and refused.value.status == 429
+    assert (refused.value.status, refused.value.code) == (429, "budget_exceeded")
     assert dict(refused.value.headers)[b"retry-after"] == b"3600"
 
 

@@ -94,7 +94,7 @@ def test_duplicate_context_is_shown_on_the_field(live_server, new_page, newcomer
     sign_in(page, "nora")
     create_api_in_browser(page, "Support Assistant", "{version}/support", "1.0.0")
     page.get_by_role("button", name="Create").click()
-    expect(page.locator("#id_context_error")).to_contain_text("exists")
+    expect(page.locator("#id_context_error")).to_contain_text("Create New Version")
 
 
 def test_endpoints_and_policies(live_server, new_page, newcomer, tenant):
