@@ -12,11 +12,11 @@ from proxy.balancing.policy import RoutingPolicy
 from proxy.balancing.pool import LivePool, LiveTarget, _groups
 from proxy.balancing.retry_after import retry_after_seconds
 from proxy.balancing.router import _give_up
-from proxy.errors import GatewayError
-from proxy.record import CallRecord
 from proxy.balancing.stats import Stats
 from proxy.balancing.strategies import candidates
 from proxy.contract import Auth, Endpoint, Vendor
+from proxy.errors import GatewayError
+from proxy.record import CallRecord
 
 VENDOR = Vendor("openai", "OpenAI", "v1", "openai", Auth())
 
