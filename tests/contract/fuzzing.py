@@ -49,6 +49,9 @@ BEYOND_THE_SCHEMA = {
     "GET /api/v1/tenants/{tenant_slug}/analytics/usage/": "range, start, end",
     "GET /api/v1/tenants/{tenant_slug}/analytics/summary/": "range, start, end",
     "GET /api/v1/tenants/{tenant_slug}/analytics/export/": "range, start, end",
+    # a version is 1-30 letters, digits, '.', '-' or '_' (the schema's string pattern only
+    # excludes NUL and blanks, as for every string)
+    "POST /api/v1/tenants/{tenant_slug}/apis/{api_id}/versions/": "version",
     # each policy type has its own parameters (docs/policies.md); the operation must be the
     # API's; a reorder lists exactly the API's policies
     "POST /api/v1/tenants/{tenant_slug}/apis/{api_id}/policies/": "parameters, operation",
