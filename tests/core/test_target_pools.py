@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-import redis
 import yaml
-from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -19,7 +17,7 @@ from core.secrets import key_ring
 from core.selectors import vendor_version_by_slug
 from core.services import apis, targets
 from core.services.tenants import create_tenant
-from proxy.public import RedisNames, contract
+from proxy.public import contract
 from tests.core.builders import deploy, make_api, move_to
 
 pytestmark = pytest.mark.django_db
@@ -171,12 +169,14 @@ def test_rest_routing_patch_changes_what_it_names(api, personas):
     assert refused.status_code == 400 and "strategy" in refused.json()["error"]["fields"]
 
 
-@pytest.mark.skipif(not settings.REDIS_URL, reason="the embedded mode shares no circuits")
-def test_rest_shows_a_circuit_the_proxies_opened(api, personas):
+def test_rest_shows_a_circuit_the_proxies_opened(api, personas, fresh_redis, settings):
+    # the production shape: circuits shared through Redis (the embedded run starts its own)
+    settings.REDIS_URL = fresh_redis.url
+    settings.TOLLGATE_REDIS_PREFIX = fresh_redis.names.prefix
     add_backup(api, personas.admin)
-    names = RedisNames(settings.TOLLGATE_REDIS_PREFIX)
+    names = fresh_redis.names
     key = contract.target_key(personas.tenant.pk, api.pk, "production", "backup")
-    with redis.Redis.from_url(settings.REDIS_URL) as client:
+    with fresh_redis.client() as client:
         client.hset(names.circuits_open, key, "9999999999.0")
     url = reverse("api:api-targets", kwargs={"tenant_slug": personas.tenant.slug, "api_id": api.pk})
     rows = {r["name"]: r for r in rest(personas).get(url).json() if r["kind"] == "production"}
