@@ -247,6 +247,9 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         total_tokens=usage.total_tokens,
+        cached_tokens=usage.cached_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        reasoning_tokens=usage.reasoning_tokens,
         upstream_latency_ms=None if record.upstream_ms is None else round(record.upstream_ms, 3),
         streamed=record.streamed,
         quota_exceeded=record.quota_exceeded,
@@ -259,7 +262,8 @@ def usage_event(record: CallRecord, environment: str) -> UsageEvent:
         policy_actions=policy_actions_json(record.policy_actions) if record.policy_actions else "",
         downgraded_from=record.downgraded_from,
     )
-    meter_cost(event, usage, deployment)
+    if deployment is not None:
+        meter_cost(event, usage, deployment)
     return event
 
 

@@ -33,13 +33,8 @@ def price_for(deployment: DeploymentSnapshot, model: str, day: str) -> Price | N
     return table_for(deployment).price(model, day)
 
 
-def meter_cost(event: UsageEvent, usage: Usage, deployment: DeploymentSnapshot | None) -> None:
-    """Copy the usage details onto the event and price it (left unpriced without a price)."""
-    event.cached_tokens = usage.cached_tokens
-    event.cache_write_tokens = usage.cache_write_tokens
-    event.reasoning_tokens = usage.reasoning_tokens
-    if deployment is None:
-        return
+def meter_cost(event: UsageEvent, usage: Usage, deployment: DeploymentSnapshot) -> None:
+    """Price the call (left unpriced when its model has no price)."""
     price = price_for(deployment, event.model_answered or event.model_requested, event.ts[:10])
     if price is not None:
         event.cost_pico = cost_of(usage, price)
